@@ -24,6 +24,11 @@ export interface BackendOptions {
   secretBox?: SecretBox;
   /** Electron's net.isOnline where present */
   isOnline?: () => boolean;
+  /**
+   * Path of a better_sqlite3.node built for the running runtime's ABI (the
+   * Electron shell passes its Electron-ABI build; Node uses the default).
+   */
+  nativeBinding?: string;
   /** start background sync timers (off in unit tests) */
   autoSync?: boolean;
 }
