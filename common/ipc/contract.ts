@@ -327,11 +327,17 @@ export function isMethodName(name: string): name is MethodName {
 
 // ---- events (main → renderer)
 
+/** Commands of the application menu that the renderer performs (Electron only; browser mode has no menu). */
+export const APP_COMMANDS = ['sync-now', 'add-panel', 'find'] as const;
+export type AppCommand = (typeof APP_COMMANDS)[number];
+
 export const EVENTS = {
   /** the sync engine's state changed (progress, online, counts) */
   'sync.status': SyncStatusSchema,
   /** rows changed underneath the renderer (a pull, a bulk edit): refetch what is shown */
   'data.changed': z.object({ scopes: z.array(z.enum(['domains', 'users', 'outbox', 'panels', 'audit'])), userIds: z.array(Id).optional() }),
+  /** a command chosen in the Electron application menu (or its shortcut); the renderer carries it out */
+  'app.command': z.object({ command: z.enum(APP_COMMANDS) }),
 } as const satisfies Record<string, z.ZodType>;
 export type Events = typeof EVENTS;
 export type EventName = keyof Events;

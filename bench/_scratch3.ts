@@ -1,0 +1,13 @@
+import { createBackend } from '../main/backend/backend.js';
+import { createOfflineSyncController, type SyncDeps } from '../main/backend/sync-controller.js';
+let deps: SyncDeps | undefined;
+const backend = createBackend({ dataDir: '/tmp/scratch-bench', mode: 'browser', version: 'b', actor: 'b', sync: (d) => ((deps = d), createOfflineSyncController(d)) });
+const { db, services } = deps!;
+const t = (label: string, fn: (i: number) => void) => { const t0 = performance.now(); for (let i = 0; i < 5000; i++) fn(i); console.log(label, (((performance.now() - t0) * 1000) / 5000).toFixed(1), 'µs'); };
+t('get', (i) => services.users.get(i + 1));
+t('get', (i) => services.users.get(i + 1));
+t('pendingFields', (i) => services.outbox.pendingFields(i + 1));
+t('record', (i) => services.users.record(i + 1));
+const s2=db.prepare("SELECT count(*) AS pending, coalesce(max(status = 'conflict'), 0) AS conflict, coalesce(max(status = 'failed'), 0) AS failed FROM outbox WHERE user_id = ?");
+t('summary', (i) => s2.get(i + 1));
+await backend.close();

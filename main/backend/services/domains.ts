@@ -1,0 +1,87 @@
+// Domains: add (normalised name, optionally under a panel) and list windows.
+import type { DomainRow } from '../../../common/ipc/contract.js';
+import { OutpostError, invalidInput, issuesFromZod } from '../../../common/ipc/errors.js';
+import { DomainNameSchema, normaliseDomain } from '../../../common/model.js';
+import type { AuditService } from './audit.js';
+import type { ServiceContext } from './context.js';
+import type { OutboxService } from './outbox.js';
+import { likeContains, type Page, type Window } from './rows.js';
+import { statementCache } from './statements.js';
+
+export interface DomainRecord {
+  id: number;
+  name: string;
+  panel_id: number | null;
+}
+
+export type DomainListInput = Window & { query?: string; panelId?: number | null };
+
+const ROW_SQL = /* sql */ `
+  SELECT d.id, d.name, d.panel_id AS panelId, p.name AS panelName,
+         (SELECT count(*) FROM users u WHERE u.domain_id = d.id) AS userCount,
+         (SELECT count(*) FROM outbox o WHERE o.domain_id = d.id) AS pendingCount
+    FROM domains d LEFT JOIN panels p ON p.id = d.panel_id`;
+
+export function createDomainsService(ctx: ServiceContext, deps: { audit: AuditService; outbox: OutboxService }) {
+  const { db } = ctx;
+  const cached = statementCache(db);
+  const byId = db.prepare(`SELECT id, name, panel_id FROM domains WHERE id = ?`);
+  const byName = db.prepare(`SELECT id FROM domains WHERE name = ?`).pluck();
+  const panelExists = db.prepare(`SELECT 1 FROM panels WHERE id = ?`).pluck();
+  const insert = db.prepare(`INSERT INTO domains (name, panel_id, created_at) VALUES (?, ?, ?)`);
+  const rowById = db.prepare(`${ROW_SQL} WHERE d.id = ?`);
+
+  function requireDomain(id: number): DomainRecord {
+    const d = byId.get(id) as DomainRecord | undefined;
+    if (!d) throw new OutpostError('not_found', `No domain with id ${id}`);
+    return d;
+  }
+
+  function row(id: number): DomainRow {
+    requireDomain(id);
+    return rowById.get(id) as DomainRow;
+  }
+
+  return {
+    require: requireDomain,
+    row,
+
+    add(input: { name: string; panelId?: number | null }): DomainRow {
+      const parsed = DomainNameSchema.safeParse(input.name);
+      if (!parsed.success) throw invalidInput(issuesFromZod(parsed.error).map((i) => ({ ...i, path: 'name' })));
+      const name = parsed.data;
+      const panelId = input.panelId ?? null;
+      if (panelId !== null && !panelExists.get(panelId)) throw new OutpostError('not_found', `No panel connection with id ${panelId}`);
+      if (byName.get(name) !== undefined) throw new OutpostError('already_exists', `Domain ${name} already exists`);
+      const id = db.transaction(() => {
+        const now = ctx.now();
+        const id = Number(insert.run(name, panelId, now).lastInsertRowid);
+        deps.outbox.domainAdded({ id, panel_id: panelId });
+        deps.audit.record({ action: 'domain.add', domainId: id, domain: name, newValue: { panelId } }, now);
+        return id;
+      })();
+      ctx.events.changed(['domains', 'outbox', 'audit']);
+      return row(id);
+    },
+
+    /** A window of domains by name; `panelId: null` means local-only domains. */
+    list(input: DomainListInput): Page<DomainRow> {
+      const typed = input.query?.trim().toLowerCase() ?? '';
+      // Names are stored as punycode: a typed IDN such as bücher.de is looked up in that form.
+      const query = /[^\x00-\x7f]/.test(typed) ? (normaliseDomain(typed) ?? typed) : typed;
+      const where = [
+        query !== '' && `d.name LIKE @like ESCAPE '\\'`,
+        input.panelId === null && 'd.panel_id IS NULL',
+        typeof input.panelId === 'number' && 'd.panel_id = @panelId',
+      ].filter(Boolean);
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const params = { like: likeContains(query), panelId: input.panelId ?? null, limit: input.limit, offset: input.offset };
+      return {
+        items: cached(`${ROW_SQL} ${clause} ORDER BY d.name LIMIT @limit OFFSET @offset`).all(params) as DomainRow[],
+        total: cached(`SELECT count(*) FROM domains d ${clause}`).pluck().get(params) as number,
+      };
+    },
+  };
+}
+
+export type DomainsService = ReturnType<typeof createDomainsService>;

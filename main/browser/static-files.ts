@@ -1,0 +1,110 @@
+// Serves the built renderer from one folder and nothing outside it. The path
+// is checked segment by segment before it touches the file system (no `..`,
+// no encoded separators, no NUL, no hidden files), and the file found is
+// checked again after symlinks are resolved.
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, sep } from 'node:path';
+import { sendError } from './responses.js';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.wasm': 'application/wasm',
+};
+
+export function contentTypeFor(file: string): string {
+  return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/**
+ * The decoded path segments of a request target, or null when the target is
+ * not a plain path inside the root. Empty segments (`//`) are dropped.
+ */
+export function safeSegments(target: string): string[] | null {
+  if (!target.startsWith('/')) return null; // absolute-form or asterisk-form targets
+  const rawPath = target.split(/[?#]/, 1)[0] ?? '';
+  const segments: string[] = [];
+  for (const raw of rawPath.split('/')) {
+    if (raw === '') continue;
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return null; // malformed percent-encoding
+    }
+    if (segment === '.' || segment === '..' || segment.startsWith('.')) return null;
+    if (/[\0/\\:]/.test(segment)) return null; // NUL, encoded separators, drive letters and streams
+    segments.push(segment);
+  }
+  return segments;
+}
+
+export interface StaticSite {
+  /** Answers a GET or HEAD for a file of the site. */
+  serve(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+export async function createStaticSite(staticDir: string): Promise<StaticSite> {
+  const root = await realpath(staticDir).catch(() => {
+    throw new Error(`The folder to serve does not exist: ${staticDir}`);
+  });
+  const index = join(root, 'index.html');
+
+  /** The real path of a regular file inside root, or null. */
+  async function inside(candidate: string): Promise<string | null> {
+    try {
+      const real = await realpath(candidate);
+      if (real !== root && !real.startsWith(root + sep)) return null; // a symlink out
+      return (await stat(real)).isFile() ? real : null;
+    } catch {
+      return null;
+    }
+  }
+
+  return {
+    async serve(req, res) {
+      const segments = safeSegments(req.url ?? '');
+      if (segments === null) return sendError(res, 400, 'invalid_input', 'This path is not allowed');
+      let file = await inside(join(root, ...segments));
+      let cache = segments[0] === 'assets' ? 'public, max-age=31536000, immutable' : 'no-cache';
+      // Single-page app: a path without a file extension is a view of the page.
+      if (file === null && extname(segments.at(-1) ?? '') === '') {
+        file = await inside(index);
+        cache = 'no-cache';
+      }
+      if (file === null) return sendError(res, 404, 'not_found', 'No such file');
+
+      const { size } = await stat(file);
+      res.writeHead(200, { 'content-type': contentTypeFor(file), 'content-length': size, 'cache-control': cache });
+      if (req.method === 'HEAD') return void res.end();
+      await new Promise<void>((resolve) => {
+        const stream = createReadStream(file);
+        stream.once('error', () => {
+          res.destroy();
+          resolve();
+        });
+        stream.once('end', resolve);
+        stream.pipe(res);
+      });
+    },
+  };
+}

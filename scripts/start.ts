@@ -1,0 +1,96 @@
+// npm start — Outpost as a desktop app where Electron can run, otherwise in
+// the browser. Steps: find the Electron runtime without requiring the
+// electron package (that would start a download); if it is missing, try the
+// package's own installer for up to 60 s; if that fails, say so once and run
+// browser mode instead. With a runtime: build out/ when it is older than the
+// sources, make the Electron-ABI better-sqlite3 when missing, launch
+// `electron .` (package.json "main" is out/main/index.js).
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureElectronNativeBuild } from './electron-native.js';
+import { downloadElectronRuntime, findElectronRuntime, PROJECT_ROOT } from './electron-runtime.js';
+
+const DOWNLOAD_TIMEOUT_MS = 60_000;
+const BUILD_OUTPUTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const BUILD_INPUTS = ['common', 'main', 'preload', 'renderer', 'electron.vite.config.ts', 'package.json'];
+const BROWSER_MODE_COMMAND = 'npm run serve';
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  let newest = stats.mtimeMs;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry.name)));
+  }
+  return newest;
+}
+
+/** out/ is stale when one of its bundles is missing or older than any source. */
+function isBuildStale(root: string): boolean {
+  const outputs = BUILD_OUTPUTS.map((p) => join(root, p));
+  if (!outputs.every((p) => existsSync(p))) return true;
+  const builtAt = Math.min(...outputs.map((p) => statSync(p).mtimeMs));
+  return BUILD_INPUTS.some((p) => newestMtime(join(root, p)) > builtAt);
+}
+
+/** Runs a child with the terminal attached and resolves with its exit code; Ctrl+C goes to it. */
+function runAttached(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: 'inherit', env });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('error', (error) => {
+      console.error(`Could not start ${command}: ${error.message}`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+const tsxCli = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+function startBrowserMode(why: string, args: string[]): Promise<number> {
+  console.error(`${why}; starting browser mode instead (the same as \`${BROWSER_MODE_COMMAND}\`).`);
+  return runAttached(process.execPath, [tsxCli, join('main', 'browser', 'cli.ts'), ...args]);
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  let runtime = findElectronRuntime();
+  if (!runtime.available) {
+    console.error(`Electron runtime not found (${runtime.reason}); trying to download it (up to ${DOWNLOAD_TIMEOUT_MS / 1000} s)…`);
+    const download = await downloadElectronRuntime(undefined, DOWNLOAD_TIMEOUT_MS);
+    runtime = findElectronRuntime();
+    if (!runtime.available) {
+      const detail = download.ok ? runtime.reason : download.detail;
+      return startBrowserMode(`The Electron runtime could not be downloaded here (${detail})`, args);
+    }
+  }
+
+  if (isBuildStale(PROJECT_ROOT)) {
+    console.error('Building out/ (electron-vite build)…');
+    const code = await runAttached(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
+    if (code !== 0) return code;
+  }
+
+  const native = await ensureElectronNativeBuild({ log: (line) => console.error(line) });
+  if (!native.ok) {
+    console.error(native.message);
+    return startBrowserMode('The Electron build of better-sqlite3 is missing and could not be made', args);
+  }
+
+  // ELECTRON_RUN_AS_NODE from a parent shell would turn the app into plain Node.
+  const env = { ...process.env };
+  delete env.ELECTRON_RUN_AS_NODE;
+  return runAttached(runtime.executable, [PROJECT_ROOT, ...args], env);
+}
+
+process.exitCode = await main();
