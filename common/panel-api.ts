@@ -283,7 +283,10 @@ export const PANEL_CALLS = {
     },
     result: ChangesResultSchema,
   }),
-} as const satisfies Record<string, CallDef>;
+} as const;
+// Checked apart, not with `satisfies`: as a contextual type it would widen what call() infers.
+const _callsAreCallDefs: Record<string, CallDef> = PANEL_CALLS;
+void _callsAreCallDefs;
 
 export type PanelCalls = typeof PANEL_CALLS;
 export type PanelCallName = keyof PanelCalls;

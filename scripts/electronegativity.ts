@@ -1,5 +1,6 @@
 // npm run scan:electron — @doyensec/electronegativity over the app's own
-// sources (main/, preload/, renderer/; not node_modules, not out/). Fails
+// sources (main/, preload/, renderer/ including its .svelte files; not
+// node_modules, not out/). Fails
 // (exit 1) on any finding of MEDIUM or HIGH severity, and on a file it could
 // not parse (an unscanned file is not a clean one). A finding judged wrong is
 // silenced where it is, with the reason: /* eng-disable CHECK_ID: why */.
@@ -9,7 +10,7 @@
 // rather than looked up, and without AVAILABLE_SECURITY_FIXES_GLOBAL_CHECK,
 // the one check that downloads Electron's release list (keeping Electron
 // current is the job of the lockfile and its updates, not of this scan).
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -51,6 +52,11 @@ function stage(): string {
       filter: (src) => !src.split(sep).includes('node_modules'),
     });
   }
+  // Svelte components are HTML with script: the scanner reads .html, so each
+  // is scanned under that name (its HTML checks: <webview>, popups, inline handlers…).
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.svelte')) renameSync(join(entry.parentPath, entry.name), join(entry.parentPath, `${entry.name}.html`));
+  }
   // The scan reads the Electron version from a package.json it finds.
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'outpost-scan', devDependencies: { electron: electronPackageVersion() } }));
   return dir;
@@ -81,7 +87,7 @@ async function main(): Promise<number> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const where = (file: string) => (file === 'N/A' ? '(project)' : relative(dir, file));
+  const where = (file: string) => (file === 'N/A' ? '(project)' : relative(dir, file).replace(/\.svelte\.html$/, '.svelte'));
   const issues = [...result.issues].sort((a, b) => b.severity.value - a.severity.value || a.id.localeCompare(b.id));
   console.log(`electronegativity: ${result.atomicChecks} atomic and ${result.globalChecks} global checks over ${SCANNED_DIRS.map((d) => `${d}/`).join(', ')}`);
   for (const i of issues) {

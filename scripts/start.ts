@@ -36,20 +36,27 @@ function isBuildStale(root: string): boolean {
   return BUILD_INPUTS.some((p) => newestMtime(join(root, p)) > builtAt);
 }
 
-/** Runs a child with the terminal attached and resolves with its exit code; Ctrl+C goes to it. */
+/**
+ * Runs a child with the terminal attached and resolves with its exit code.
+ * Ctrl+C reaches the child from the terminal itself (same process group), so
+ * SIGINT is only kept from killing this parent early; forwarding it would be
+ * a second Ctrl+C, which browser mode takes as "exit without waiting".
+ * SIGTERM is sent to this process alone, so it is passed on.
+ */
 function runAttached(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: 'inherit', env });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
+    const waitForChild = () => {};
+    const forwardTerm = () => child.kill('SIGTERM');
+    process.on('SIGINT', waitForChild);
+    process.on('SIGTERM', forwardTerm);
     child.on('error', (error) => {
       console.error(`Could not start ${command}: ${error.message}`);
       resolve(1);
     });
     child.on('exit', (code, signal) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
+      process.off('SIGINT', waitForChild);
+      process.off('SIGTERM', forwardTerm);
       resolve(code ?? (signal ? 1 : 0));
     });
   });

@@ -41,7 +41,9 @@ function main(): void {
   let mainWindow: BrowserWindow | null = null;
   const ownWindows = new Set<number>();
 
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, (url) => shell.openExternal(url)));
+  // hardening.ts calls this only for a URL that passed isSafeExternalUrl (https, DNS host, no credentials).
+  const openExternal = (url: string) => shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK — checked before every call, see above
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal));
 
   app.on('second-instance', () => {
     if (!mainWindow) return;

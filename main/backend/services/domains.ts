@@ -1,11 +1,11 @@
 // Domains: add (normalised name, optionally under a panel) and list windows.
 import type { DomainRow } from '../../../common/ipc/contract.js';
 import { OutpostError, invalidInput, issuesFromZod } from '../../../common/ipc/errors.js';
-import { DomainNameSchema, normaliseDomain } from '../../../common/model.js';
+import { DomainNameSchema } from '../../../common/model.js';
 import type { AuditService } from './audit.js';
 import type { ServiceContext } from './context.js';
 import type { OutboxService } from './outbox.js';
-import { likeContains, type Page, type Window } from './rows.js';
+import { likeContains, searchText, type Page, type Window } from './rows.js';
 import { statementCache } from './statements.js';
 
 export interface DomainRecord {
@@ -66,9 +66,7 @@ export function createDomainsService(ctx: ServiceContext, deps: { audit: AuditSe
 
     /** A window of domains by name; `panelId: null` means local-only domains. */
     list(input: DomainListInput): Page<DomainRow> {
-      const typed = input.query?.trim().toLowerCase() ?? '';
-      // Names are stored as punycode: a typed IDN such as bücher.de is looked up in that form.
-      const query = /[^\x00-\x7f]/.test(typed) ? (normaliseDomain(typed) ?? typed) : typed;
+      const query = searchText(input.query ?? '').toLowerCase();
       const where = [
         query !== '' && `d.name LIKE @like ESCAPE '\\'`,
         input.panelId === null && 'd.panel_id IS NULL',

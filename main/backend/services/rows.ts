@@ -1,6 +1,7 @@
 // Row shapes of the store and the small conversions every service shares.
 import type { UserType, LockState } from '../../../common/model.js';
 import type { Settings } from '../../../common/settings.js';
+import { domainToASCII } from 'node:url';
 import { OutpostError } from '../../../common/ipc/errors.js';
 
 /** A users row joined with its domain: what the services load before changing a user. */
@@ -59,6 +60,18 @@ export function jsonOrNull(value: unknown): string | null {
 
 export function parseJsonOrNull(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
+}
+
+/**
+ * What people type, in the form names are stored: domains are kept as punycode, so
+ * the non-ASCII part of a query (logins are ASCII: it can only be a domain) is too.
+ */
+export function searchText(typed: string): string {
+  const text = typed.trim();
+  if (!/[^\x00-\x7f]/.test(text)) return text;
+  const at = text.lastIndexOf('@');
+  const [head, domain] = at === -1 ? ['', text] : [text.slice(0, at + 1), text.slice(at + 1)];
+  return head + (domainToASCII(domain.toLowerCase()) || domain);
 }
 
 /** A LIKE pattern that matches `text` anywhere, with LIKE's own wildcards taken literally (ESCAPE '\'). */

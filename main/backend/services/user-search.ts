@@ -7,7 +7,8 @@
 import type { ParsedInputOf, UserRow } from '../../../common/ipc/contract.js';
 import type { ServiceContext } from './context.js';
 import type { DomainsService } from './domains.js';
-import { likeContains, type Page } from './rows.js';
+import { likeContains, searchText, type Page } from './rows.js';
+import { createSearchIndexFlush } from '../store/search-index.js';
 import { statementCache } from './statements.js';
 
 export type UserListInput = ParsedInputOf<'users.list'>;
@@ -44,20 +45,8 @@ export function createUserSearch(ctx: ServiceContext, deps: { domains: DomainsSe
   const { db } = ctx;
   const cached = statementCache(db);
   const rowsByIds = db.prepare(`${ROW_SQL} WHERE u.id IN (SELECT value FROM json_each(?))`);
-  const queued = db.prepare(`SELECT EXISTS (SELECT 1 FROM user_fts_queue)`).pluck();
-  const applyQueue = db.transaction(() => {
-    db.exec(`
-      INSERT INTO user_fts (user_fts, rowid, text)
-        SELECT 'delete', user_id, old_text FROM user_fts_queue WHERE old_text IS NOT NULL AND old_text IS NOT new_text;
-      INSERT INTO user_fts (rowid, text)
-        SELECT user_id, new_text FROM user_fts_queue WHERE new_text IS NOT NULL AND new_text IS NOT old_text;
-      DELETE FROM user_fts_queue;`);
-  });
-
-  /** Brings the trigram index up to date with user_index (see user_fts_queue in the schema). */
-  function flushSearchIndex(): void {
-    if (queued.get()) applyQueue.immediate();
-  }
+  /** Brings the trigram index up to date with user_index. */
+  const flushSearchIndex = createSearchIndexFlush(db);
 
   const where = (conds: string[]) => (conds.length ? `WHERE ${conds.join(' AND ')}` : '');
   const count = (from: string, conds: string[], params: object) => cached(`SELECT count(*) FROM ${from} ${where(conds)}`).pluck().get(params) as number;
@@ -84,7 +73,7 @@ export function createUserSearch(ctx: ServiceContext, deps: { domains: DomainsSe
     flushSearchIndex,
 
     list(input: UserListInput): Page<UserRow> {
-      const query = input.query?.trim() ?? '';
+      const query = searchText(input.query ?? '');
       const params: Record<string, unknown> = { limit: input.limit, offset: input.offset };
       const scope: string[] = [];
       if (input.domainId !== undefined) {

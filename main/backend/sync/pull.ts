@@ -1,0 +1,63 @@
+// Pull: the change feed from the stored cursor (or from 0), page by page, each
+// page stored in one transaction together with the cursor that follows it.
+// A 410 (the cursor expired) starts over from 0 as a replay; so does a first
+// sync when the local copy already holds data of this panel (its address
+// changed). A replay removes afterwards what the panel no longer has, and
+// stores its cursor only with its last page: an interrupted replay is simply
+// done again, so nothing the panel removed can survive it (docs/sync.md).
+import { FEED_START } from '../../../common/panel-api.js';
+import { isPanelError, type PanelClient } from '../panel/index.js';
+import type { PageResult, PageStore, PanelStamp, ReplaySeen } from './page-store.js';
+
+export interface PullOptions {
+  client: PanelClient;
+  store: PageStore;
+  panel: PanelStamp;
+  /** the stored cursor; null: never pulled */
+  cursor: string | null;
+  pageSize: number;
+  signal: AbortSignal;
+  onPage(result: PageResult, received: number): void;
+}
+
+export interface PullResult {
+  received: number;
+  replayed: boolean;
+  skippedDomains: string[];
+}
+
+/** A 410 during a replay from 0 means the panel keeps losing its feed; do not loop for ever. */
+const MAX_RESTARTS = 2;
+
+export async function pull(o: PullOptions): Promise<PullResult> {
+  let since = o.cursor ?? FEED_START;
+  let replay = since === FEED_START && o.store.hasLocalCopy(o.panel.id);
+  let seen: ReplaySeen | undefined = replay ? { users: new Set(), domains: new Set() } : undefined;
+  let restarts = 0;
+  let received = 0;
+  const skipped = new Set<string>();
+  for (;;) {
+    let page;
+    try {
+      page = await o.client.changes(since, o.pageSize, { signal: o.signal });
+    } catch (e) {
+      if (!isPanelError(e, 'gone') || restarts >= MAX_RESTARTS) throw e;
+      restarts++;
+      since = FEED_START;
+      replay = true;
+      seen = { users: new Set(), domains: new Set() };
+      continue;
+    }
+    const last = !page.more;
+    const result = o.store.applyPage(o.panel, page.changes, {
+      cursor: replay && !last ? null : page.cursor,
+      seen,
+      finishReplay: replay && last,
+    });
+    for (const d of result.skippedDomains) skipped.add(d);
+    received += page.changes.length;
+    o.onPage(result, received);
+    if (last) return { received, replayed: replay, skippedDomains: [...skipped] };
+    since = page.cursor;
+  }
+}
