@@ -99,6 +99,8 @@ export async function run(): Promise<Record<string, unknown>> {
       db.exec(`UPDATE users SET revision = 1, remote = settings; DELETE FROM outbox;`);
     })(),
   );
+  // As the sync engine does after a big pull, so that the first search does not pay for it.
+  const [, indexMs] = timed(() => services.users.flushSearchIndex());
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.exec('ANALYZE');
 
@@ -152,7 +154,8 @@ export async function run(): Promise<Record<string, unknown>> {
   return {
     domains: DOMAINS,
     users: USERS,
-    seedMs: Math.round(seedMs),
+    seedMs: Math.round(seedMs + indexMs),
+    searchIndexMs: Math.round(indexMs),
     search,
     searchShortQueries: stats(shortSamples),
     openDomain1000Ms: open.medianMs,

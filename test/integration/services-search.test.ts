@@ -86,6 +86,18 @@ describe('users.list search', () => {
     expect(() => t.deps.db.exec(`INSERT INTO user_fts (user_fts, rank) VALUES ('integrity-check', 1)`)).not.toThrow();
   });
 
+  it('totals follow writes, even when a search is repeated while scrolling', async () => {
+    const alpha = known.find((u) => u.domain === 'alpha.example')!;
+    for (const query of ['e', 'bulk']) {
+      const first = await list({ query, limit: 10 });
+      expect((await list({ query, offset: 10, limit: 10 })).total).toBe(first.total);
+      const added = await t.call('users.add', { domainId: alpha.domainId, type: 'user', login: `${query}-late`, password: 'long-enough' });
+      expect((await list({ query, offset: 10, limit: 10 })).total).toBe(first.total + 1);
+      await t.call('users.remove', { id: added.id });
+      expect((await list({ query, limit: 10 })).total).toBe(first.total);
+    }
+  });
+
   it('finds IDN domains by their Unicode spelling', async () => {
     const want = expected('@xn--bcher-kva.de');
     expect(want.length).toBeGreaterThan(0);

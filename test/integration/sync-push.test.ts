@@ -213,20 +213,25 @@ describe('push', () => {
   });
 
   it('an entry edited while its request is in flight keeps the new edit (the outbox version), and it goes next', async () => {
-    w = await world({ domains: 1, users: 2, faults: { latencyMs: 80 } });
+    w = await world({ domains: 1, users: 2, recordRequests: true });
     await w.sync(w.panelId);
     const [u] = users(w, 1) as [PanelUserKey];
     const id = w.userId(u);
     await w.call('users.updateSettings', { id, changes: { max_recipients_per_day: 100, invalid_recipient_limit: 60 } });
-    await w.call('sync.now', { panelId: w.panelId });
-    // Wait until the setsettings request is on its way, then edit again.
-    for (let i = 0; i < 200 && w.sim.stats.inFlight === 0; i++) await new Promise((r) => setTimeout(r, 2));
-    await new Promise((r) => setTimeout(r, 60));
-    await w.call('users.updateSettings', { id, changes: { max_recipients_per_day: 200 } });
-    await w.settle();
-    w.sim.faults.reset();
-    const mid = await w.call('users.get', { id });
-    if (mid.pendingFields.length) await w.sync(w.panelId);
+    // Every request now waits 80 ms before the panel handles it; the edit lands 30 ms into the setsettings request.
+    let edit: Promise<unknown> | null = null;
+    beforePush(w, () => {
+      w.sim.faults.update({ latencyMs: 80 });
+      edit = new Promise((r) => setTimeout(r, 30)).then(() => w.call('users.updateSettings', { id, changes: { max_recipients_per_day: 200 } }));
+    });
+    w.sim.resetStats();
+    await w.sync(w.panelId);
+    await edit;
+    const sent = w.sim.requests.filter((q) => q.call === 'setSettings');
+    expect(sent.map((q) => q.status)).toEqual([200, 200]);
+    expect(sent[0]!.path).toContain('/max_recipients_per_day/100');
+    expect(sent[1]!.path).toContain('/max_recipients_per_day/200');
+    expect(sent[1]!.path).not.toContain('invalid_recipient_limit');
     expect(w.panelUser(u).settings).toMatchObject({ max_recipients_per_day: 200, invalid_recipient_limit: 60 });
     expect(await outbox(w)).toEqual([]);
     expect(localSnapshot(w)).toEqual(panelSnapshot(w.sim));

@@ -2,7 +2,7 @@
 // hosts without an OS keychain (browser mode, tests). It keeps secrets out of
 // the database file and its backups; it does not protect against someone who
 // can read the whole data folder. See docs/security.md.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SecretBox } from '../types.js';
@@ -40,12 +40,27 @@ export function loadOrCreateKey(file: string): Buffer {
   return key;
 }
 
+/** Fresh random IVs, drawn from a pool: one randomBytes call per secret cost more than the cipher. */
+function ivSource(): () => Buffer {
+  const pool = Buffer.alloc(IV_BYTES * 256);
+  let used = pool.length;
+  return () => {
+    if (used === pool.length) {
+      randomFillSync(pool);
+      used = 0;
+    }
+    // A copy: the pool is refilled in place and an IV must never repeat under one key.
+    return Buffer.from(pool.subarray(used, (used += IV_BYTES)));
+  };
+}
+
 export function createKeyFileSecretBox(dataDir: string): SecretBox {
   const key = loadOrCreateKey(keyFilePath(dataDir));
+  const nextIv = ivSource();
   return {
     kind: 'key-file',
     encrypt(plain: string): Buffer {
-      const iv = randomBytes(IV_BYTES);
+      const iv = nextIv();
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return Buffer.concat([Buffer.from([FORMAT]), iv, cipher.getAuthTag(), body]);

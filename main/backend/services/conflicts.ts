@@ -7,6 +7,7 @@ import { OutpostError, invalidInput, issuesFromZod } from '../../../common/ipc/e
 import type { UserType } from '../../../common/model.js';
 import { SETTING_KEYS, SettingsPatchSchema, mergeSettings, settingLabel, type SettingKey, type Settings } from '../../../common/settings.js';
 import { auditSubject, type AuditService } from './audit.js';
+import { transactor } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 import { parseChanges, serialiseChanges, type FieldChange, type OutboxRow, type OutboxService } from './outbox.js';
 import type { Page, Window } from './rows.js';
@@ -16,6 +17,7 @@ type ResolveInput = ParsedInputOf<'conflicts.resolve'>;
 
 export function createConflictsService(ctx: ServiceContext, deps: { audit: AuditService; outbox: OutboxService; users: UsersService }) {
   const { db } = ctx;
+  const tx = transactor(db);
   const conflictRows = db.prepare(
     `SELECT o.*, d.name AS domain FROM outbox o JOIN domains d ON d.id = o.domain_id WHERE o.status = 'conflict' ORDER BY o.id`,
   );
@@ -67,7 +69,7 @@ export function createConflictsService(ctx: ServiceContext, deps: { audit: Audit
      */
     resolve(input: ResolveInput): { resolved: true; remaining: number } {
       const field = input.field as SettingKey;
-      const userId = db.transaction(() => {
+      const userId = tx(() => {
         const row = deps.outbox.get(input.outboxId);
         const panelValues = row ? panelValuesOf(row) : {};
         if (!row || row.status !== 'conflict' || row.user_id === null || !Object.hasOwn(panelValues, field)) {
@@ -100,7 +102,7 @@ export function createConflictsService(ctx: ServiceContext, deps: { audit: Audit
           });
         deps.audit.record({ action: 'conflict.resolve', ...auditSubject(u), field, oldValue: before, newValue: value }, now);
         return u.id;
-      })();
+      });
       ctx.events.changed(['users', 'outbox', 'audit'], [userId]);
       return { resolved: true, remaining: deps.outbox.counts().conflicts };
     },

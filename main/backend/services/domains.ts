@@ -3,6 +3,7 @@ import type { DomainRow } from '../../../common/ipc/contract.js';
 import { OutpostError, invalidInput, issuesFromZod } from '../../../common/ipc/errors.js';
 import { DomainNameSchema } from '../../../common/model.js';
 import type { AuditService } from './audit.js';
+import { transactor } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 import type { OutboxService } from './outbox.js';
 import { likeContains, searchText, type Page, type Window } from './rows.js';
@@ -24,6 +25,7 @@ const ROW_SQL = /* sql */ `
 
 export function createDomainsService(ctx: ServiceContext, deps: { audit: AuditService; outbox: OutboxService }) {
   const { db } = ctx;
+  const tx = transactor(db);
   const cached = statementCache(db);
   const byId = db.prepare(`SELECT id, name, panel_id FROM domains WHERE id = ?`);
   const byName = db.prepare(`SELECT id FROM domains WHERE name = ?`).pluck();
@@ -53,13 +55,13 @@ export function createDomainsService(ctx: ServiceContext, deps: { audit: AuditSe
       const panelId = input.panelId ?? null;
       if (panelId !== null && !panelExists.get(panelId)) throw new OutpostError('not_found', `No panel connection with id ${panelId}`);
       if (byName.get(name) !== undefined) throw new OutpostError('already_exists', `Domain ${name} already exists`);
-      const id = db.transaction(() => {
+      const id = tx(() => {
         const now = ctx.now();
         const id = Number(insert.run(name, panelId, now).lastInsertRowid);
         deps.outbox.domainAdded({ id, panel_id: panelId });
         deps.audit.record({ action: 'domain.add', domainId: id, domain: name, newValue: { panelId } }, now);
         return id;
-      })();
+      });
       ctx.events.changed(['domains', 'outbox', 'audit']);
       return row(id);
     },

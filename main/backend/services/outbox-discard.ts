@@ -5,9 +5,10 @@ import type { LockState } from '../../../common/model.js';
 import { displayLogin } from '../../../common/model.js';
 import type { Settings } from '../../../common/settings.js';
 import type { AuditService } from './audit.js';
+import { transactor } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 import { parseChanges, type OutboxRow, type OutboxService } from './outbox.js';
-import { USER_RECORD_SQL, WRITE_LOCK_SQL, lockColumns, type UserRecord } from './rows.js';
+import { USER_BY_ID_SQL, USER_EXISTS_SQL, WRITE_LOCK_SQL, WRITE_SETTINGS_SQL, lockColumns, type UserRecord } from './rows.js';
 
 /** What a user.remove entry keeps so that discarding it can put the user back as it was. */
 interface RemovedUser {
@@ -23,12 +24,13 @@ function insertAll(ctx: ServiceContext, table: 'users' | 'outbox') {
 
 export function createOutboxDiscard(ctx: ServiceContext, deps: { audit: AuditService; outbox: OutboxService }) {
   const { db } = ctx;
+  const tx = transactor(db);
   const { audit, outbox } = deps;
-  const userById = db.prepare(`${USER_RECORD_SQL} WHERE u.id = ?`);
+  const userById = db.prepare(USER_BY_ID_SQL);
   const domainById = db.prepare(`SELECT id, name FROM domains WHERE id = ?`);
-  const writeSettings = db.prepare(`UPDATE users SET settings = ?, updated_at = ? WHERE id = ?`);
+  const writeSettings = db.prepare(WRITE_SETTINGS_SQL);
   const writeLock = db.prepare(WRITE_LOCK_SQL);
-  const identityTaken = db.prepare(`SELECT 1 FROM users WHERE domain_id = ? AND type = ? AND login = ?`).pluck();
+  const identityTaken = db.prepare(USER_EXISTS_SQL).pluck();
   const deleteUser = db.prepare(`DELETE FROM users WHERE id = ?`);
   const deleteDomain = db.prepare(`DELETE FROM domains WHERE id = ?`);
   const insertUser = insertAll(ctx, 'users');
@@ -63,7 +65,7 @@ export function createOutboxDiscard(ctx: ServiceContext, deps: { audit: AuditSer
       }
       case 'user.add': {
         if (!u) return [];
-        for (const e of outbox.forUser(u.id)) outbox.deleteRow(e.id);
+        outbox.deleteForUser(u.id);
         deleteUser.run(u.id);
         audit.record({ action: 'outbox.discard', ...who, oldValue: row.kind }, now);
         return [u.id];
@@ -93,12 +95,12 @@ export function createOutboxDiscard(ctx: ServiceContext, deps: { audit: AuditSer
 
   return {
     discard(id: number): { discarded: true } {
-      const userIds = db.transaction(() => {
+      const userIds = tx(() => {
         const row = outbox.require(id);
         const ids = revert(row, ctx.now());
         outbox.deleteRow(row.id);
         return ids;
-      })();
+      });
       ctx.events.changed(['users', 'domains', 'outbox', 'audit'], userIds);
       return { discarded: true };
     },

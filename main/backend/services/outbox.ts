@@ -8,6 +8,7 @@ import { OutpostError } from '../../../common/ipc/errors.js';
 import type { OutboxEntry, OutboxKind, OutboxStatus } from '../../../common/ipc/contract.js';
 import type { LockState, UserType } from '../../../common/model.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, changedKeys, type SettingKey, type Settings } from '../../../common/settings.js';
+import { transactor } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 import { remoteOf, type Page, type UserRecord, type Window } from './rows.js';
 import { statementCache } from './statements.js';
@@ -59,6 +60,7 @@ function additions(settings: Settings): string {
 
 export function createOutboxService(ctx: ServiceContext) {
   const { db, secretBox } = ctx;
+  const tx = transactor(db);
   const cached = statementCache(db);
   const insert = db.prepare(
     `INSERT INTO outbox (op_id, panel_id, domain_id, user_id, type, login, kind, changes, secret, base, created_at, updated_at)
@@ -237,7 +239,6 @@ export function createOutboxService(ctx: ServiceContext) {
 
     get: (id: number) => byId.get(id) as OutboxRow | undefined,
     require: requireRow,
-    entry,
 
     /** The settings fields a user has waiting for the panel. */
     pendingFields(userId: number): SettingKey[] {
@@ -258,13 +259,13 @@ export function createOutboxService(ctx: ServiceContext) {
 
     /** A failed change goes back to the queue. */
     retry(id: number): OutboxEntry {
-      db.transaction(() => {
+      tx(() => {
         const row = requireRow(id);
         if (row.status !== 'failed') {
           throw new OutpostError('conflict', `Only a failed change can be retried; this one is ${row.status === 'conflict' ? 'in conflict' : 'already waiting'}`);
         }
         setRetry.run(ctx.now(), id);
-      })();
+      });
       ctx.events.changed(['outbox', 'users']);
       return entry(id);
     },
@@ -275,16 +276,13 @@ export function createOutboxService(ctx: ServiceContext) {
       return { pending: by.get('pending') ?? 0, failed: by.get('failed') ?? 0, conflicts: conflictFieldCount.get() as number };
     },
 
-    /** Every row of a user, oldest first. */
-    forUser(userId: number): OutboxRow[] {
-      return byUser.all(userId) as OutboxRow[];
-    },
-
     deleteRow(id: number): void {
       deleteById.run(id);
     },
 
-    rewriteRow,
+    deleteForUser(userId: number): void {
+      deleteByUser.run(userId);
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import type { PanelRow, ParsedInputOf } from '../../../common/ipc/contract.js';
 import { OutpostError, invalidInput } from '../../../common/ipc/errors.js';
 import type { SecretStorage } from '../types.js';
 import type { AuditService } from './audit.js';
+import { transactor } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 
 type AddInput = ParsedInputOf<'panels.add'>;
@@ -43,6 +44,7 @@ const toRow = (r: RawRow): PanelRow => ({ ...r, demo: r.demo === 1 });
 
 export function createPanelsService(ctx: ServiceContext, deps: { audit: AuditService }) {
   const { db, secretBox } = ctx;
+  const tx = transactor(db);
   const all = db.prepare(`${ROW_SQL} ORDER BY p.name, p.id`);
   const rowById = db.prepare(`${ROW_SQL} WHERE p.id = ?`);
   const recordById = db.prepare(`SELECT * FROM panels WHERE id = ?`);
@@ -92,7 +94,7 @@ export function createPanelsService(ctx: ServiceContext, deps: { audit: AuditSer
         throw new OutpostError('already_exists', `A connection to ${input.baseUrl} as ${input.username} already exists`);
       }
       const name = input.name ?? new URL(input.baseUrl).host;
-      const id = db.transaction(() => {
+      const id = tx(() => {
         const now = ctx.now();
         const id = Number(
           insert.run({
@@ -107,7 +109,7 @@ export function createPanelsService(ctx: ServiceContext, deps: { audit: AuditSer
         );
         deps.audit.record({ action: 'panel.add', panelId: id, newValue: { name, baseUrl: input.baseUrl, username: input.username } }, now);
         return id;
-      })();
+      });
       ctx.events.changed(['panels', 'audit']);
       return row(id);
     },
@@ -123,7 +125,7 @@ export function createPanelsService(ctx: ServiceContext, deps: { audit: AuditSer
       if (other !== undefined && other !== p.id) {
         throw invalidInput([{ path: 'baseUrl', message: `Another panel connection already uses ${next.base_url} as ${next.username}` }]);
       }
-      db.transaction(() => {
+      tx(() => {
         const now = ctx.now();
         update.run({
           id: p.id,
@@ -140,14 +142,14 @@ export function createPanelsService(ctx: ServiceContext, deps: { audit: AuditSer
           }
         }
         if (input.password !== undefined) deps.audit.record({ action: 'panel.update', panelId: p.id, field: 'password' }, now);
-      })();
+      });
       ctx.events.changed(['panels', 'audit']);
       return row(p.id);
     },
 
     remove(input: { id: number; dropPending: boolean }): { removed: true; droppedChanges: number } {
       const p = record(input.id);
-      const dropped = db.transaction(() => {
+      const dropped = tx(() => {
         const count = waiting.get(p.id) as number;
         if (count > 0 && !input.dropPending) {
           throw new OutpostError('conflict', `${p.name} has ${count} change${count === 1 ? '' : 's'} not sent yet; send them first, or remove the connection and drop them`);
@@ -157,7 +159,7 @@ export function createPanelsService(ctx: ServiceContext, deps: { audit: AuditSer
         deletePanel.run(p.id);
         deps.audit.record({ action: 'panel.remove', panelId: p.id, oldValue: { name: p.name, baseUrl: p.base_url, username: p.username }, newValue: { droppedChanges: dropped } }, now);
         return dropped;
-      })();
+      });
       ctx.events.changed(['panels', 'domains', 'users', 'outbox', 'audit']);
       return { removed: true, droppedChanges: dropped };
     },
@@ -165,12 +167,12 @@ export function createPanelsService(ctx: ServiceContext, deps: { audit: AuditSer
     /** "Reset local copy": forget the panel's data and cursor, so the next sync starts from 0. */
     reset(id: number): { droppedChanges: number } {
       const p = record(id);
-      const dropped = db.transaction(() => {
+      const dropped = tx(() => {
         const now = ctx.now();
         const dropped = dropLocalCopy(p.id, now);
         deps.audit.record({ action: 'panel.reset', panelId: p.id, newValue: { droppedChanges: dropped } }, now);
         return dropped;
-      })();
+      });
       ctx.events.changed(['panels', 'domains', 'users', 'outbox', 'audit']);
       return { droppedChanges: dropped };
     },

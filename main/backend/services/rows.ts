@@ -28,6 +28,10 @@ export const USER_RECORD_SQL = /* sql */ `
          u.locked_since, u.unlocks_used, u.has_password, u.revision, u.remote, u.updated_at
     FROM users u JOIN domains d ON d.id = u.domain_id`;
 
+export const USER_BY_ID_SQL = `${USER_RECORD_SQL} WHERE u.id = ?`;
+export const USER_EXISTS_SQL = `SELECT 1 FROM users WHERE domain_id = ? AND type = ? AND login = ?`;
+export const WRITE_SETTINGS_SQL = `UPDATE users SET settings = ?, updated_at = ? WHERE id = ?`;
+
 export function lockOf(u: UserRecord): LockState {
   return { locked: u.locked === 1, lock_reason: u.lock_reason, locked_since: u.locked_since, unlocks_used: u.unlocks_used };
 }

@@ -49,7 +49,23 @@ export function createUserSearch(ctx: ServiceContext, deps: { domains: DomainsSe
   const flushSearchIndex = createSearchIndexFlush(db);
 
   const where = (conds: string[]) => (conds.length ? `WHERE ${conds.join(' AND ')}` : '');
-  const count = (from: string, conds: string[], params: object) => cached(`SELECT count(*) FROM ${from} ${where(conds)}`).pluck().get(params) as number;
+  // Scrolling asks for window after window of one search: its total is counted once
+  // until the data changes (total_changes: this connection's writes; data_version: others').
+  const dataStamp = db.prepare(`SELECT total_changes() || ':' || data_version FROM pragma_data_version`).pluck();
+  const counts = new Map<string, number>();
+  let countsStamp = '';
+  function count(from: string, conds: string[], params: Record<string, unknown>): number {
+    const stamp = dataStamp.get() as string;
+    if (stamp !== countsStamp || counts.size > 100) {
+      counts.clear();
+      countsStamp = stamp;
+    }
+    const sql = `SELECT count(*) FROM ${from} ${where(conds)}`;
+    const key = `${sql}\n${JSON.stringify({ ...params, offset: 0, limit: 0 })}`;
+    let n = counts.get(key);
+    if (n === undefined) counts.set(key, (n = cached(sql).pluck().get(params) as number));
+    return n;
+  }
   const window = (from: string, conds: string[], params: object) =>
     cached(`SELECT i.user_id FROM ${from} ${where(conds)} ORDER BY i.sort_key LIMIT @limit OFFSET @offset`).pluck().all(params) as number[];
 

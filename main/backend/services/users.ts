@@ -16,10 +16,11 @@ import {
   type SettingsPatch,
 } from '../../../common/settings.js';
 import { auditSubject, type AuditService } from './audit.js';
+import { transactor } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 import type { DomainsService } from './domains.js';
 import type { OutboxService } from './outbox.js';
-import { USER_RECORD_SQL, WRITE_LOCK_SQL, lockColumns, lockOf, settingsOf, userNotFound, type UserRecord } from './rows.js';
+import { USER_BY_ID_SQL, USER_EXISTS_SQL, USER_RECORD_SQL, WRITE_LOCK_SQL, WRITE_SETTINGS_SQL, lockColumns, lockOf, settingsOf, userNotFound, type UserRecord } from './rows.js';
 import { createUserSearch, toUserRow } from './user-search.js';
 
 type AddInput = ParsedInputOf<'users.add'>;
@@ -43,16 +44,17 @@ function passwordIssue(message: string): OutpostError {
 
 export function createUsersService(ctx: ServiceContext, deps: { audit: AuditService; outbox: OutboxService; domains: DomainsService }) {
   const { db } = ctx;
+  const tx = transactor(db);
   const { audit, outbox } = deps;
   const search = createUserSearch(ctx, deps);
-  const recordById = db.prepare(`${USER_RECORD_SQL} WHERE u.id = ?`);
+  const recordById = db.prepare(USER_BY_ID_SQL);
   const recordsByIds = db.prepare(`${USER_RECORD_SQL} WHERE u.id IN (SELECT value FROM json_each(?))`);
-  const exists = db.prepare(`SELECT 1 FROM users WHERE domain_id = ? AND type = ? AND login = ?`).pluck();
+  const exists = db.prepare(USER_EXISTS_SQL).pluck();
   const insert = db.prepare(
     `INSERT INTO users (domain_id, type, login, settings, has_password, updated_at) VALUES (@domainId, @type, @login, @settings, @hasPassword, @now)`,
   );
   const remove = db.prepare(`DELETE FROM users WHERE id = ?`);
-  const writeSettings = db.prepare(`UPDATE users SET settings = ?, updated_at = ? WHERE id = ?`);
+  const writeSettings = db.prepare(WRITE_SETTINGS_SQL);
   const writePassword = db.prepare(`UPDATE users SET has_password = 1, updated_at = ? WHERE id = ?`);
   const writeLock = db.prepare(WRITE_LOCK_SQL);
   const outboxSummary = db.prepare(
@@ -66,8 +68,10 @@ export function createUsersService(ctx: ServiceContext, deps: { audit: AuditServ
     return u;
   }
 
-  function detail(id: number): UserDetail {
-    const u = record(id);
+  const detail = (id: number): UserDetail => detailOf(record(id));
+
+  function detailOf(u: UserRecord): UserDetail {
+    const { id } = u;
     const summary = outboxSummary.get(id) as { pending: number; conflict: number; failed: number };
     return {
       ...toUserRow({ id: u.id, domainId: u.domain_id, domain: u.domain, type: u.type, login: u.login, locked: u.locked, ...summary }),
@@ -97,11 +101,11 @@ export function createUsersService(ctx: ServiceContext, deps: { audit: AuditServ
     const now = ctx.now();
     const desired = wanted(current, now);
     if (desired === null) return detail(id); // already so: nothing to record
-    db.transaction(() => {
+    tx(() => {
       const shown = outbox.lockIntended(u, current, desired);
       writeLock.run({ id, now, ...lockColumns(shown) });
       audit.record({ action: desired.locked ? 'lock' : 'unlock', ...auditSubject(u), field: 'locked', oldValue: current.locked, newValue: desired.locked }, now);
-    })();
+    });
     ctx.events.changed(['users', 'outbox', 'audit'], [id]);
     return detail(id);
   }
@@ -110,6 +114,8 @@ export function createUsersService(ctx: ServiceContext, deps: { audit: AuditServ
     record,
     get: detail,
     list: search.list,
+    /** Applies queued search-index changes now (searches do it on demand; call after a big pull). */
+    flushSearchIndex: search.flushSearchIndex,
 
     add(input: AddInput): UserDetail {
       const domain = deps.domains.require(input.domainId);
@@ -126,7 +132,7 @@ export function createUsersService(ctx: ServiceContext, deps: { audit: AuditServ
       const identity = { domain: domain.name, type: input.type, login: login.login };
       if (exists.get(domain.id, input.type, login.login)) throw new OutpostError('already_exists', `${displayLogin(identity)} already exists`);
 
-      const id = db.transaction(() => {
+      const added = tx(() => {
         const now = ctx.now();
         const id = Number(
           insert.run({ domainId: domain.id, type: input.type, login: login.login, settings: JSON.stringify(settings), hasPassword: input.password === undefined ? 0 : 1, now })
@@ -136,19 +142,19 @@ export function createUsersService(ctx: ServiceContext, deps: { audit: AuditServ
         outbox.userAdded(u, settings, input.password);
         const chosen = Object.fromEntries(changedKeys(DEFAULT_SETTINGS, settings).map((k) => [k, settings[k]]));
         audit.record({ action: 'user.add', ...auditSubject(u), newValue: chosen }, now);
-        return id;
-      })();
-      ctx.events.changed(['users', 'domains', 'outbox', 'audit'], [id]);
-      return detail(id);
+        return u;
+      });
+      ctx.events.changed(['users', 'domains', 'outbox', 'audit'], [added.id]);
+      return detailOf(added);
     },
 
     remove(id: number): { removed: true } {
       const u = record(id);
-      db.transaction(() => {
+      tx(() => {
         outbox.userRemoved(u);
         remove.run(id);
         audit.record({ action: 'user.remove', ...auditSubject(u) });
-      })();
+      });
       ctx.events.changed(['users', 'domains', 'outbox', 'audit'], [id]);
       return { removed: true };
     },
@@ -158,7 +164,7 @@ export function createUsersService(ctx: ServiceContext, deps: { audit: AuditServ
       const u = record(id);
       const before = settingsOf(u);
       const after = merged(before, patch, 'changes');
-      const keys = db.transaction(() => applySettings(u, before, after, ctx.now()))();
+      const keys = tx(() => applySettings(u, before, after, ctx.now()));
       if (keys.length) ctx.events.changed(['users', 'outbox', 'audit'], [id]);
       return detail(id);
     },
@@ -191,7 +197,7 @@ export function createUsersService(ctx: ServiceContext, deps: { audit: AuditServ
       }
       let updated = 0;
       const changedIds: number[] = [];
-      db.transaction(() => {
+      tx(() => {
         const now = ctx.now();
         for (const p of plans) {
           if (p.m.ok && applySettings(p.u, p.before, p.m.settings, now).length) {
@@ -199,7 +205,7 @@ export function createUsersService(ctx: ServiceContext, deps: { audit: AuditServ
             changedIds.push(p.u.id);
           }
         }
-      })();
+      });
       if (updated) ctx.events.changed(['users', 'outbox', 'audit'], changedIds);
       return { updated, unchanged: users.length - updated };
     },
@@ -209,12 +215,12 @@ export function createUsersService(ctx: ServiceContext, deps: { audit: AuditServ
       if (!pw.success) throw passwordIssue(pw.error.issues[0]?.message ?? 'Password is not valid');
       const u = record(id);
       if (u.type === 'ip') throw passwordIssue('An IP address login has no password');
-      db.transaction(() => {
+      tx(() => {
         const now = ctx.now();
         writePassword.run(now, id);
         outbox.passwordSet(u, pw.data);
         audit.record({ action: 'password', ...auditSubject(u) }, now);
-      })();
+      });
       ctx.events.changed(['users', 'outbox', 'audit'], [id]);
       return { ok: true };
     },

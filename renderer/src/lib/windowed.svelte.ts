@@ -53,12 +53,6 @@ export class WindowedList<T> {
     return this.#pages.get(Math.floor(index / this.pageSize))?.[index % this.pageSize];
   }
 
-  /** The rows loaded so far (for "select all shown" on a short list, tests, …). */
-  loaded(): T[] {
-    void this.#version;
-    return [...this.#pages.entries()].sort(([a], [b]) => a - b).flatMap(([, rows]) => rows);
-  }
-
   /** Makes sure rows start…end (inclusive) are loaded or on their way. */
   ensure(start: number, end: number): void {
     untrack(() => {
