@@ -9,9 +9,9 @@ import { createKeyFileSecretBox } from './secrets/key-file.js';
 import { isoNow, osActor, type ServiceContext } from './services/context.js';
 import { createEvents } from './services/events.js';
 import { createServices } from './services/index.js';
-import { openDatabase } from './store/open.js';
+import { openDatabase, type Db } from './store/open.js';
 import { createOfflineSyncController, type SyncFactory } from './sync-controller.js';
-import type { Backend, BackendOptions } from './types.js';
+import type { Backend, BackendOptions, SecretBox } from './types.js';
 
 export const DATABASE_FILE_NAME = 'outpost.sqlite';
 
@@ -24,6 +24,15 @@ export function createBackend(opts: CreateBackendOptions): Backend {
   fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const secretBox = opts.secretBox ?? createKeyFileSecretBox(opts.dataDir);
   const db = openDatabase(path.join(opts.dataDir, DATABASE_FILE_NAME), opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  try {
+    return wire(opts, db, secretBox);
+  } catch (err) {
+    db.close(); // a factory that failed must not leave the file open
+    throw err;
+  }
+}
+
+function wire(opts: CreateBackendOptions, db: Db, secretBox: SecretBox): Backend {
   const events = createEvents();
   const context: ServiceContext = { db, secretBox, actor: opts.actor ?? osActor(), now: isoNow, events };
   const services = createServices(context);
@@ -45,8 +54,11 @@ export function createBackend(opts: CreateBackendOptions): Backend {
     onEvent: (listener) => events.on(listener),
     close() {
       closed ??= (async () => {
-        await sync.close?.();
-        db.close();
+        try {
+          await sync.close?.();
+        } finally {
+          db.close();
+        }
       })();
       return closed;
     },

@@ -2,6 +2,22 @@
 // delegates the sync methods to a SyncController; createBackend builds one
 // from a factory given the deps below. Until the engine exists, the default
 // controller answers status from the outbox and refuses the rest.
+//
+// What the store expects from the engine (schema: store/migrations/001_initial.ts):
+// - Pull: per panel user, in one transaction with its audit rows (origin
+//   'remote'): users.remote = the panel's settings, users.revision, the lock
+//   columns; users.settings takes the panel's value for every field without a
+//   pending edit (the outbox 'settings' row's changes) and keeps the local one
+//   for the rest. Then panels.cursor / last_sync_at. user_index follows users
+//   by triggers; call services.users.flushSearchIndex() after a big pull.
+// - Push: rows of outbox WHERE panel_id = ? AND status = 'pending' ORDER BY id;
+//   secrets unseal with secretBox (check secret_storage). When the answer is
+//   stored, delete the row in the same transaction — only if its `version` is
+//   still the one sent (a local edit meanwhile raised it: merge, do not drop).
+// - Refused: status 'failed', error = the panel's message, attempts + 1.
+//   Conflict: status 'conflict', panel_values = {field: panel value} for the
+//   fields both sides changed, panel_revision; conflicts.resolve does the rest.
+// - After writes: events.changed([...scopes], userIds).
 import type { OutputOf, ParsedInputOf, SyncStatus } from '../../common/ipc/contract.js';
 import { OutpostError } from '../../common/ipc/errors.js';
 import type { ServiceContext } from './services/context.js';

@@ -96,14 +96,19 @@ describe('coalescing settings edits', () => {
     expect(() => t.deps.db.prepare(`UPDATE outbox SET op_id = ? WHERE id = ?`).run(ids[0], rows()[1]!.id)).toThrow(/UNIQUE/);
   });
 
-  it('writes no rows for a domain without a panel', async () => {
+  it('records the changes of a local-only domain too, waiting for a panel (panel_id NULL)', async () => {
     t = await openTestBackend();
     const d = await t.call('domains.add', { name: 'local.example' });
     const u = await t.call('users.add', { domainId: d.id, type: 'user', login: 'x', password: 'long-enough' });
     await t.call('users.updateSettings', { id: u.id, changes: { lock_timeout: 60 } });
     await t.call('users.setPassword', { id: u.id, password: 'long-enough-2' });
+    const waiting = t.deps.db.prepare(`SELECT kind, panel_id, changes FROM outbox ORDER BY id`).all() as { kind: string; panel_id: number | null; changes: string }[];
+    // The edits fold into the user's pending add: the panel has never seen it.
+    expect(waiting.map((r) => [r.kind, r.panel_id])).toEqual([['domain.add', null], ['user.add', null]]);
+    expect(JSON.parse(waiting[1]!.changes)).toEqual([{ field: 'lock_timeout', from: 30, to: 60 }]);
+    expect((await t.call('sync.status', {})).pending).toBe(2);
     await t.call('users.remove', { id: u.id });
-    expect(rows()).toEqual([]);
+    expect(t.deps.db.prepare(`SELECT kind FROM outbox`).pluck().all()).toEqual(['domain.add']);
   });
 });
 

@@ -1,5 +1,8 @@
 // Panel connections, and removing or resetting a panel's local copy.
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createKeyFileSecretBox, keyFilePath } from '../../main/backend/secrets/key-file.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 import { confirmAll, openTestBackend, seedPanelUser, type TestBackend } from '../helpers/backend.js';
 import { snapshotTables } from '../helpers/db-snapshot.js';
 
@@ -56,7 +59,8 @@ describe('panels', () => {
     expect(await t.call('panels.remove', { id: panel.id, dropPending: true })).toEqual({ removed: true, droppedChanges: 2 });
     expect(await t.call('panels.list', {})).toEqual([]);
     expect((await t.call('domains.list', {})).items.map((d) => d.name)).toEqual(['local.example']);
-    expect([count('users'), count('outbox'), count('user_index')]).toEqual([0, 0, 0]);
+    // What is left in the outbox is local.example's own pending add, which was never the panel's.
+    expect([count('users'), count('outbox'), count('user_index')]).toEqual([0, 1, 0]);
   });
 
   it('remove goes straight through when nothing waits', async () => {
@@ -76,5 +80,27 @@ describe('panels', () => {
     expect((await t.fail('users.get', { id: user.id })).code).toBe('not_found');
     expect((await t.call('users.list', { query: 'alice' })).total).toBe(0);
     expect(t.deps.db.prepare(`SELECT action FROM audit ORDER BY id DESC LIMIT 1`).pluck().get()).toBe('panel.reset');
+  });
+
+  it('says so when the saved password cannot be read with this secret storage', async () => {
+    t = await openTestBackend();
+    const p = await t.call('panels.add', { baseUrl: 'https://a.example', username: 'admin', password: 'admin-pw' });
+    const { dataDir } = t;
+    await t.close();
+    // Electron's safeStorage cannot run here; a key-file box under another name stands in for it.
+    t = await openTestBackend({ dataDir, secretBox: { ...createKeyFileSecretBox(makeTempDir()), kind: 'os-keychain' } });
+    expect(() => t.deps.services.panels.connection(p.id)).toThrow(/cannot be read here \(it was stored with key-file\)/);
+    await t.call('panels.update', { id: p.id, password: 'typed-again' });
+    expect((await t.call('panels.list', {}))[0]!.secretStorage).toBe('os-keychain');
+    expect(t.deps.services.panels.connection(p.id).password).toBe('typed-again');
+    await t.close();
+    // A lost or replaced key file: same kind, other key.
+    fs.rmSync(keyFilePath(dataDir));
+    t = await openTestBackend({ dataDir });
+    await t.call('panels.update', { id: p.id, password: 'sealed-by-key-file' });
+    await t.close();
+    fs.writeFileSync(keyFilePath(dataDir), Buffer.alloc(32, 1));
+    t = await openTestBackend({ dataDir });
+    expect(() => t.deps.services.panels.connection(p.id)).toThrow(/cannot be read here/);
   });
 });

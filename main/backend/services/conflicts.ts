@@ -10,7 +10,7 @@ import { auditSubject, type AuditService } from './audit.js';
 import { transactor } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 import { parseChanges, serialiseChanges, type FieldChange, type OutboxRow, type OutboxService } from './outbox.js';
-import type { Page, Window } from './rows.js';
+import { remoteOf, settingsOf, type Page, type Window } from './rows.js';
 import type { UsersService } from './users.js';
 
 type ResolveInput = ParsedInputOf<'conflicts.resolve'>;
@@ -76,7 +76,7 @@ export function createConflictsService(ctx: ServiceContext, deps: { audit: Audit
           throw new OutpostError('not_found', `No conflict on ${settingLabel(field)} in change ${input.outboxId}`);
         }
         const u = deps.users.record(row.user_id);
-        const settings = JSON.parse(u.settings) as Settings;
+        const settings = settingsOf(u);
         const panel = panelValues[field];
         const before = settings[field];
         const value = chosenValue(input, before, panel);
@@ -87,7 +87,8 @@ export function createConflictsService(ctx: ServiceContext, deps: { audit: Audit
         if (value === panel) changes.delete(field);
         else changes.set(field, { field, from: panel, to: value });
         delete panelValues[field];
-        const remote = u.remote === null ? null : JSON.stringify({ ...(JSON.parse(u.remote) as Settings), [field]: panel });
+        const base = remoteOf(u);
+        const remote = base === null ? null : JSON.stringify({ ...base, [field]: panel });
         const now = ctx.now();
         writeUser.run(JSON.stringify(m.settings), remote, now, u.id);
         const left = Object.keys(panelValues).length;

@@ -3,12 +3,11 @@
 import { OutpostError } from '../../../common/ipc/errors.js';
 import type { LockState } from '../../../common/model.js';
 import { displayLogin } from '../../../common/model.js';
-import type { Settings } from '../../../common/settings.js';
 import type { AuditService } from './audit.js';
 import { transactor } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 import { parseChanges, type OutboxRow, type OutboxService } from './outbox.js';
-import { USER_BY_ID_SQL, USER_EXISTS_SQL, WRITE_LOCK_SQL, WRITE_SETTINGS_SQL, lockColumns, type UserRecord } from './rows.js';
+import { USER_BY_ID_SQL, USER_EXISTS_SQL, WRITE_LOCK_SQL, WRITE_SETTINGS_SQL, lockColumns, settingsOf, type UserRecord } from './rows.js';
 
 /** What a user.remove entry keeps so that discarding it can put the user back as it was. */
 interface RemovedUser {
@@ -48,9 +47,9 @@ export function createOutboxDiscard(ctx: ServiceContext, deps: { audit: AuditSer
     switch (row.kind) {
       case 'settings': {
         if (!u) return [];
-        const settings = JSON.parse(u.settings) as Settings;
+        const settings: Record<string, unknown> = settingsOf(u);
         const changes = parseChanges(row);
-        for (const c of changes) (settings as Record<string, unknown>)[c.field] = c.from;
+        for (const c of changes) settings[c.field] = c.from;
         writeSettings.run(JSON.stringify(settings), now, u.id);
         for (const c of changes) audit.record({ action: 'outbox.discard', ...who, field: c.field, oldValue: c.to, newValue: c.from }, now);
         return [u.id];

@@ -1,6 +1,7 @@
 // The outbox: one row per local change waiting for the panel, written in the
-// transaction of the change itself. Only users and domains of a panel get
-// rows — a local-only domain is never synced. Successive edits of one user
+// transaction of the change itself. Every change gets a row, a local-only
+// domain's too (panel_id NULL): it waits there, counted as pending, until the
+// domain is attached to a panel (docs/sync.md). Successive edits of one user
 // coalesce (docs/architecture.md "Data model"): one settings row per user
 // whose `from` stays the first base, one password row, one lock row.
 import { randomUUID } from 'node:crypto';
@@ -9,6 +10,7 @@ import type { OutboxEntry, OutboxKind, OutboxStatus } from '../../../common/ipc/
 import type { LockState, UserType } from '../../../common/model.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, changedKeys, type SettingKey, type Settings } from '../../../common/settings.js';
 import { transactor } from '../store/transaction.js';
+import type { SecretStorage } from '../types.js';
 import type { ServiceContext } from './context.js';
 import { remoteOf, type Page, type UserRecord, type Window } from './rows.js';
 import { statementCache } from './statements.js';
@@ -23,7 +25,7 @@ export interface FieldChange {
 export interface OutboxRow {
   id: number;
   op_id: string;
-  panel_id: number;
+  panel_id: number | null;
   domain_id: number;
   user_id: number | null;
   type: UserType | null;
@@ -32,6 +34,7 @@ export interface OutboxRow {
   status: OutboxStatus;
   changes: string;
   secret: Buffer | null;
+  secret_storage: SecretStorage | null;
   base: string | null;
   error: string | null;
   panel_values: string | null;
@@ -63,8 +66,8 @@ export function createOutboxService(ctx: ServiceContext) {
   const tx = transactor(db);
   const cached = statementCache(db);
   const insert = db.prepare(
-    `INSERT INTO outbox (op_id, panel_id, domain_id, user_id, type, login, kind, changes, secret, base, created_at, updated_at)
-     VALUES (@opId, @panelId, @domainId, @userId, @type, @login, @kind, @changes, @secret, @base, @now, @now)`,
+    `INSERT INTO outbox (op_id, panel_id, domain_id, user_id, type, login, kind, changes, secret, secret_storage, base, created_at, updated_at)
+     VALUES (@opId, @panelId, @domainId, @userId, @type, @login, @kind, @changes, @secret, @secretStorage, @base, @now, @now)`,
   );
   const lockRow = db.prepare(`SELECT * FROM outbox WHERE user_id = ? AND kind IN ('lock', 'unlock')`);
   const byUser = db.prepare(`SELECT * FROM outbox WHERE user_id = ? ORDER BY id`);
@@ -73,8 +76,8 @@ export function createOutboxService(ctx: ServiceContext) {
   const deleteByUser = db.prepare(`DELETE FROM outbox WHERE user_id = ?`);
   // A local edit of a row: what it will send changed, so a failure or conflict it had is moot.
   const rewrite = db.prepare(
-    `UPDATE outbox SET kind = @kind, changes = @changes, secret = @secret, status = @status, panel_values = @panelValues,
-       error = NULL, version = version + 1, updated_at = @now WHERE id = @id`,
+    `UPDATE outbox SET kind = @kind, changes = @changes, secret = @secret, secret_storage = @secretStorage, status = @status,
+       panel_values = @panelValues, error = NULL, version = version + 1, updated_at = @now WHERE id = @id`,
   );
   const setRetry = db.prepare(`UPDATE outbox SET status = 'pending', error = NULL, version = version + 1, updated_at = ? WHERE id = ?`);
   const userRowById = db.prepare(`SELECT * FROM users WHERE id = ?`);
@@ -84,7 +87,7 @@ export function createOutboxService(ctx: ServiceContext) {
     .prepare(`SELECT coalesce(sum((SELECT count(*) FROM json_each(panel_values))), 0) FROM outbox WHERE status = 'conflict'`)
     .pluck();
 
-  function add(u: UserRecord | null, domain: { id: number; panel_id: number }, kind: OutboxKind, fields: { changes?: string; secret?: Buffer | null; base?: unknown }) {
+  function add(u: UserRecord | null, domain: { id: number; panel_id: number | null }, kind: OutboxKind, fields: { changes?: string; secret?: Buffer | null; base?: unknown }) {
     insert.run({
       opId: randomUUID(),
       panelId: domain.panel_id,
@@ -95,6 +98,7 @@ export function createOutboxService(ctx: ServiceContext) {
       kind,
       changes: fields.changes ?? '[]',
       secret: fields.secret ?? null,
+      secretStorage: fields.secret ? secretBox.kind : null,
       base: fields.base === undefined ? null : JSON.stringify(fields.base),
       now: ctx.now(),
     });
@@ -106,13 +110,14 @@ export function createOutboxService(ctx: ServiceContext) {
       kind: next.kind ?? row.kind,
       changes: next.changes ?? row.changes,
       secret: next.secret === undefined ? row.secret : next.secret,
+      secretStorage: next.secret === undefined ? row.secret_storage : secretBox.kind,
       status: next.status ?? 'pending',
       panelValues: next.panel_values === undefined ? row.panel_values : next.panel_values,
       now: ctx.now(),
     });
   }
 
-  const panelOf = (u: UserRecord) => (u.panel_id === null ? null : { id: u.domain_id, panel_id: u.panel_id });
+  const domainOf = (u: UserRecord) => ({ id: u.domain_id, panel_id: u.panel_id });
   // The kind is part of the SQL, not a parameter: with a parameter SQLite re-plans on every run
   // to see whether the partial unique indexes apply (measured 21 µs against 3 µs).
   const findKind = (userId: number, kind: 'user.add' | 'settings' | 'password') =>
@@ -150,14 +155,12 @@ export function createOutboxService(ctx: ServiceContext) {
   return {
     /** Call in the transaction that added the domain. */
     domainAdded(domain: { id: number; panel_id: number | null }): void {
-      if (domain.panel_id !== null) add(null, { id: domain.id, panel_id: domain.panel_id }, 'domain.add', {});
+      add(null, domain, 'domain.add', {});
     },
 
     /** Call in the transaction that inserted the user. */
     userAdded(u: UserRecord, settings: Settings, password: string | undefined): void {
-      const domain = panelOf(u);
-      if (!domain) return;
-      add(u, domain, 'user.add', { changes: additions(settings), secret: password === undefined ? null : secretBox.encrypt(password) });
+      add(u, domainOf(u), 'user.add', { changes: additions(settings), secret: password === undefined ? null : secretBox.encrypt(password) });
     },
 
     /**
@@ -166,18 +169,16 @@ export function createOutboxService(ctx: ServiceContext) {
      * way to one user.remove, which keeps everything needed to undo it.
      */
     userRemoved(u: UserRecord): void {
-      const domain = panelOf(u);
       const entries = byUser.all(u.id) as OutboxRow[];
       deleteByUser.run(u.id);
-      if (!domain || entries.some((e) => e.kind === 'user.add')) return;
+      if (entries.some((e) => e.kind === 'user.add')) return;
       const user = userRowById.get(u.id);
       const pending = entries.map((e) => ({ ...e, secret: e.secret?.toString('base64') ?? null }));
-      add(u, domain, 'user.remove', { base: { user, entries: pending } });
+      add(u, domainOf(u), 'user.remove', { base: { user, entries: pending } });
     },
 
     /** Call in the transaction that changed the user's settings from `before` to `after`. */
     settingsEdited(u: UserRecord, before: Settings, after: Settings): void {
-      if (!panelOf(u)) return;
       const edited = changedKeys(before, after);
       if (edited.length === 0) return;
       // Not on the panel yet: its add will carry the settings.
@@ -193,7 +194,7 @@ export function createOutboxService(ctx: ServiceContext) {
         else byField.set(k, { field: k, from, to: after[k] });
       }
       if (!row) {
-        if (byField.size > 0) add(u, panelOf(u)!, 'settings', { changes: serialiseChanges(byField) });
+        if (byField.size > 0) add(u, domainOf(u), 'settings', { changes: serialiseChanges(byField) });
         return;
       }
       if (byField.size === 0) return void deleteById.run(row.id);
@@ -210,12 +211,10 @@ export function createOutboxService(ctx: ServiceContext) {
 
     /** Call in the transaction that recorded the new password; only the sealed form is stored. */
     passwordSet(u: UserRecord, password: string): void {
-      const domain = panelOf(u);
-      if (!domain) return;
       const secret = secretBox.encrypt(password);
       const row = findKind(u.id, 'user.add') ?? findKind(u.id, 'password');
       if (row) rewriteRow(row, { secret, status: row.status === 'conflict' ? 'conflict' : 'pending' });
-      else add(u, domain, 'password', { secret });
+      else add(u, domainOf(u), 'password', { secret });
     },
 
     /**
@@ -223,8 +222,6 @@ export function createOutboxService(ctx: ServiceContext) {
      * intent at once, or the panel's last state when the intent cancels a pending one.
      */
     lockIntended(u: UserRecord, current: LockState, desired: LockState): LockState {
-      const domain = panelOf(u);
-      if (!domain) return desired;
       const row = lockRow.get(u.id) as OutboxRow | undefined;
       const base = row ? (JSON.parse(row.base ?? 'null') as LockState) : current;
       if (desired.locked === base.locked && desired.lock_reason === base.lock_reason) {
@@ -233,7 +230,7 @@ export function createOutboxService(ctx: ServiceContext) {
       }
       const kind = desired.locked ? 'lock' : 'unlock';
       if (row) rewriteRow(row, { kind });
-      else add(u, domain, kind, { base });
+      else add(u, domainOf(u), kind, { base });
       return desired;
     },
 

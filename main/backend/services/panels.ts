@@ -69,6 +69,18 @@ export function createPanelsService(ctx: ServiceContext, deps: { audit: AuditSer
     return p;
   }
 
+  /** A password sealed by another kind of storage (browser mode's key file, then the OS keychain) cannot be read here. */
+  function unseal(p: PanelRecord): string {
+    const unreadable = () =>
+      new OutpostError('unavailable', `The saved password of ${p.name} cannot be read here (it was stored with ${p.secret_storage}); enter it again in the panel's settings`);
+    if (p.secret_storage !== secretBox.kind) throw unreadable();
+    try {
+      return secretBox.decrypt(p.password);
+    } catch {
+      throw unreadable();
+    }
+  }
+
   const row = (id: number): PanelRow => toRow(rowById.get(id) as RawRow);
 
   /** Drops the panel's local copy; answers how many waiting changes went with it. */
@@ -180,7 +192,7 @@ export function createPanelsService(ctx: ServiceContext, deps: { audit: AuditSer
     /** For the sync engine: the connection with its password unsealed. */
     connection(id: number): PanelConnection {
       const p = record(id);
-      return { id: p.id, name: p.name, baseUrl: p.base_url, username: p.username, password: secretBox.decrypt(p.password), cursor: p.cursor };
+      return { id: p.id, name: p.name, baseUrl: p.base_url, username: p.username, password: unseal(p), cursor: p.cursor };
     },
   };
 }

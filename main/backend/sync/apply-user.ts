@@ -34,7 +34,7 @@ export interface ApplyOptions {
 }
 
 export interface NewOutboxRow {
-  panelId: number;
+  panelId: number | null;
   domainId: number;
   userId: number | null;
   type: string | null;
@@ -42,6 +42,8 @@ export interface NewOutboxRow {
   kind: OutboxKind;
   changes?: FieldChange[];
   secret?: Buffer | null;
+  /** the SecretBox kind that sealed `secret` (default: this one) */
+  secretStorage?: string | null;
   base?: unknown;
   status?: 'pending' | 'conflict';
   panelValues?: Record<string, unknown> | null;
@@ -71,8 +73,8 @@ export function createUserApplier(ctx: ServiceContext, audit: AuditService) {
   const deleteUser = db.prepare(`DELETE FROM users WHERE id = ?`);
   const forget = db.prepare(`UPDATE users SET remote = NULL, revision = NULL WHERE id = ?`);
   const insertRow = db.prepare(
-    `INSERT INTO outbox (op_id, panel_id, domain_id, user_id, type, login, kind, status, changes, secret, base, panel_values, created_at, updated_at)
-     VALUES (@opId, @panelId, @domainId, @userId, @type, @login, @kind, @status, @changes, @secret, @base, @panelValues, @now, @now)`,
+    `INSERT INTO outbox (op_id, panel_id, domain_id, user_id, type, login, kind, status, changes, secret, secret_storage, base, panel_values, created_at, updated_at)
+     VALUES (@opId, @panelId, @domainId, @userId, @type, @login, @kind, @status, @changes, @secret, @secretStorage, @base, @panelValues, @now, @now)`,
   );
   const insertUser = db.prepare(
     `INSERT INTO users (domain_id, type, login, settings, locked, lock_reason, locked_since, unlocks_used, has_password, revision, remote, updated_at)
@@ -101,6 +103,7 @@ export function createUserApplier(ctx: ServiceContext, audit: AuditService) {
         status: r.status ?? 'pending',
         changes: serialiseChanges(new Map((r.changes ?? []).map((c) => [c.field, c]))),
         secret: r.secret ?? null,
+        secretStorage: r.secret ? (r.secretStorage ?? ctx.secretBox.kind) : null,
         base: r.base === undefined ? null : JSON.stringify(r.base),
         panelValues: r.panelValues && Object.keys(r.panelValues).length ? JSON.stringify(r.panelValues) : null,
         now,

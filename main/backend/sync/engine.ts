@@ -36,6 +36,7 @@ interface Runtime {
 }
 
 const ALL_SCOPES: DataScope[] = ['domains', 'users', 'outbox', 'audit', 'panels'];
+const PROGRESS_EVERY_MS = 100;
 
 export function syncEngine(overrides: SyncEngineOptions = {}): SyncFactory {
   const opts = { ...DEFAULT_SYNC_OPTIONS, ...overrides };
@@ -90,7 +91,8 @@ function startEngine(deps: SyncDeps, opts: Required<SyncEngineOptions>): SyncCon
     const usable = panels.some((p) => p.online === true && p.state !== 'offline');
     const down = !hostOnline() || panels.some((p) => p.state === 'offline');
     return {
-      running: [...runtimes.values()].some((rt) => rt.run !== null),
+      // state too: a sync's first event goes out before its promise is stored in rt.run
+      running: [...runtimes.values()].some((rt) => rt.run !== null || rt.state === 'syncing'),
       online: usable ? true : down ? false : null,
       lastSyncAt,
       ...services.outbox.counts(),
@@ -99,7 +101,14 @@ function startEngine(deps: SyncDeps, opts: Required<SyncEngineOptions>): SyncCon
   }
 
   const emitStatus = () => {
+    lastProgressAt = performance.now();
     if (!closed) events.emit('sync.status', status());
+  };
+  // Progress is announced at most every PROGRESS_EVERY_MS: status() counts the outbox, and a push of
+  // 10,000 entries announcing each one spent more time counting than sending. Changes of state always go out.
+  let lastProgressAt = 0;
+  const emitProgress = () => {
+    if (performance.now() - lastProgressAt >= PROGRESS_EVERY_MS) emitStatus();
   };
   const announce = (scopes: DataScope[], userIds?: number[]) => {
     ownChange = true;
@@ -161,7 +170,7 @@ function startEngine(deps: SyncDeps, opts: Required<SyncEngineOptions>): SyncCon
           rt.online = true;
           rt.progress = { phase: 'pull', done: received, total: null };
           if (result.changed > 0) announce(ALL_SCOPES, result.userIds);
-          emitStatus();
+          emitProgress();
         },
       });
       rt.online = true;
@@ -180,7 +189,7 @@ function startEngine(deps: SyncDeps, opts: Required<SyncEngineOptions>): SyncCon
         signal: abort.signal,
         onProgress: (done, total) => {
           rt.progress = { phase: 'push', done, total };
-          emitStatus();
+          emitProgress();
         },
       });
       if (pushed.total > 0) announce(ALL_SCOPES);
@@ -203,6 +212,9 @@ function startEngine(deps: SyncDeps, opts: Required<SyncEngineOptions>): SyncCon
         rt.state = reason.retryable ? 'offline' : 'error';
         setError(id, panelErrorMessage(reason, baseUrl));
         if (reason.retryable) scheduleProbe(id, rt);
+      } else if (reason instanceof OutpostError) {
+        rt.state = 'error'; // e.g. the saved password cannot be read here: the message says what to do
+        setError(id, reason.message);
       } else {
         rt.state = 'error';
         setError(id, `Sync failed: ${reason instanceof Error ? reason.message : String(reason)}`);

@@ -5,6 +5,8 @@
 // changed). A replay removes afterwards what the panel no longer has, and
 // stores its cursor only with its last page: an interrupted replay is simply
 // done again, so nothing the panel removed can survive it (docs/sync.md).
+// The next page is fetched while the current one is stored; it is stored only
+// after it, so the stored cursor still never runs ahead of the stored data.
 import { FEED_START } from '../../../common/panel-api.js';
 import { isPanelError, type PanelClient } from '../panel/index.js';
 import type { PageResult, PageStore, PanelStamp, ReplaySeen } from './page-store.js';
@@ -36,18 +38,27 @@ export async function pull(o: PullOptions): Promise<PullResult> {
   let restarts = 0;
   let received = 0;
   const skipped = new Set<string>();
+  const fetchPage = (cursor: string) => {
+    const p = o.client.changes(cursor, o.pageSize, { signal: o.signal });
+    p.catch(() => undefined); // awaited below; a page fetched ahead and then dropped must not be an unhandled rejection
+    return p;
+  };
+  let next = fetchPage(since);
   for (;;) {
     let page;
     try {
-      page = await o.client.changes(since, o.pageSize, { signal: o.signal });
+      page = await next;
     } catch (e) {
       if (!isPanelError(e, 'gone') || restarts >= MAX_RESTARTS) throw e;
       restarts++;
       since = FEED_START;
       replay = true;
       seen = { users: new Set(), domains: new Set() };
+      next = fetchPage(since);
       continue;
     }
+    // The next page is on its way while this one is stored: the panel builds it meanwhile.
+    if (page.more) next = fetchPage(page.cursor);
     const last = !page.more;
     const result = o.store.applyPage(o.panel, page.changes, {
       cursor: replay && !last ? null : page.cursor,
@@ -58,6 +69,5 @@ export async function pull(o: PullOptions): Promise<PullResult> {
     received += page.changes.length;
     o.onPage(result, received);
     if (last) return { received, replayed: replay, skippedDomains: [...skipped] };
-    since = page.cursor;
   }
 }

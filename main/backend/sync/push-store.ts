@@ -53,7 +53,7 @@ export function createPushStore(ctx: ServiceContext, deps: { audit: AuditService
   }
 
   /** Puts `changes` into the user's settings entry (made if there is none). */
-  function mergeIntoSettingsRow(u: UserRecord, panelId: number, changes: Map<SettingKey, FieldChange>, now: string): void {
+  function mergeIntoSettingsRow(u: UserRecord, panelId: number | null, changes: Map<SettingKey, FieldChange>, now: string): void {
     if (changes.size === 0) return;
     const row = settingsRowOf(u.id);
     if (!row) {
@@ -144,7 +144,7 @@ export function createPushStore(ctx: ServiceContext, deps: { audit: AuditService
       // Edited while in flight: what differs from the panel's new user goes next.
       mergeIntoSettingsRow(u, row.panel_id, leftover(u, answer.settings, SETTING_KEYS), now);
       if (fresh?.secret && !(sentSecret && fresh.secret.equals(sentSecret))) {
-        applier.addRow({ panelId: row.panel_id, domainId: u.domain_id, userId: u.id, type: u.type, login: u.login, kind: 'password', secret: fresh.secret }, now);
+        applier.addRow({ panelId: row.panel_id, domainId: u.domain_id, userId: u.id, type: u.type, login: u.login, kind: 'password', secret: fresh.secret, secretStorage: fresh.secret_storage }, now);
       }
       applier.apply(applier.record(u.id)!, answer, options(actor, { expected: { settings: answer.settings, locked: answer.lock.locked }, audit: false }));
     },
@@ -189,7 +189,7 @@ export function createPushStore(ctx: ServiceContext, deps: { audit: AuditService
         }
         if (row.secret) {
           setHasPassword.run(u.id);
-          applier.addRow({ panelId: row.panel_id, domainId: u.domain_id, userId: u.id, type: u.type, login: u.login, kind: 'password', secret: row.secret }, now);
+          applier.addRow({ panelId: row.panel_id, domainId: u.domain_id, userId: u.id, type: u.type, login: u.login, kind: 'password', secret: row.secret, secretStorage: row.secret_storage }, now);
         }
         applier.apply(applier.record(u.id)!, current, options(actor, { audit: false }));
       });

@@ -165,6 +165,21 @@ function sender(o: PushOptions, signal: AbortSignal) {
     throw new PushStopped(e);
   }
 
+  /** The password an entry waits to send; null when it cannot be read here (sealed by another SecretBox). */
+  function unseal(row: Row): string | null {
+    if (!row.secret) return null;
+    if (row.secret_storage && row.secret_storage !== o.secretBox.kind) return null;
+    try {
+      return o.secretBox.decrypt(row.secret);
+    } catch {
+      return null;
+    }
+  }
+  const unreadable = (row: Row, key: PanelUserKey): Outcome => {
+    store.failed(row, `The password waiting for ${displayLogin(key)} cannot be read on this system any more; set it again`);
+    return 'refused';
+  };
+
   /** One request for what the entry holds now; 'again' when something is left to send. */
   async function once(row: Row, key: PanelUserKey): Promise<Outcome | 'again'> {
     switch (row.kind) {
@@ -178,14 +193,17 @@ function sender(o: PushOptions, signal: AbortSignal) {
         return 'done';
       case 'user.add': {
         const settings = Object.fromEntries(JSON.parse(row.changes).map((c: { field: string; to: unknown }) => [c.field, c.to])) as Partial<Settings>;
-        const password = row.secret ? o.secretBox.decrypt(row.secret) : undefined;
+        const password = row.secret ? unseal(row) : undefined;
+        if (password === null) return unreadable(row, key);
         const answer = await client.userAdd({ ...key, ...(password === undefined ? {} : { password }), settings }, call);
         store.userAdded(row, row.secret, answer, o.actor);
         return 'again';
       }
       case 'password': {
         if (!row.secret) return store.done(row), 'done';
-        const answer = await client.setPassword(key, o.secretBox.decrypt(row.secret), call);
+        const password = unseal(row);
+        if (password === null) return unreadable(row, key);
+        const answer = await client.setPassword(key, password, call);
         store.passwordSent(row, answer.revision);
         return 'again';
       }

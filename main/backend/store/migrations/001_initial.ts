@@ -111,6 +111,7 @@ CREATE TABLE outbox (
   status         TEXT NOT NULL DEFAULT 'pending',  -- pending | failed | conflict
   changes        TEXT NOT NULL DEFAULT '[]',       -- JSON [{field, from, to}]; from is the base
   secret         BLOB,                   -- sealed password (user.add, password)
+  secret_storage TEXT,                   -- SecretBox.kind that sealed secret
   base           TEXT,                   -- JSON: what discard puts back (lock state; the removed user)
   error          TEXT,                   -- the panel's message, when failed
   panel_values   TEXT,                   -- JSON {field: the panel's value}, when in conflict
