@@ -65,6 +65,7 @@ export type UserDetail = z.infer<typeof UserDetailSchema>;
 export const ORIGINS = ['local', 'remote'] as const;
 export const AUDIT_ACTIONS = [
   'domain.add',
+  'domain.assign',
   'user.add',
   'user.remove',
   'settings',
@@ -217,6 +218,8 @@ export const METHODS = {
     DomainRowSchema,
     ['invalid_input', 'already_exists', 'not_found'],
   ),
+  /** Attaches a local-only domain to a panel: its waiting changes will be pushed there. */
+  'domains.assignPanel': m(z.strictObject({ id: Id, panelId: Id }), DomainRowSchema, ['invalid_input', 'not_found', 'conflict']),
 
   'users.list': m(
     z.strictObject({ domainId: Id.optional(), query: Query.optional(), filter: UserFilter, ...Page }),

@@ -25,6 +25,7 @@ beforeAll(async () => {
     'app.info': {},
     'domains.list': { query: 'ex', panelId: panel.id, offset: 0, limit: 10 },
     'domains.add': { name: 'new.example', panelId: panel.id },
+    'domains.assignPanel': { id: domain.id, panelId: panel.id },
     'users.list': { domainId: domain.id, query: 'ali', filter: 'all', offset: 0, limit: 10 },
     'users.get': { id: user.id },
     'users.add': { domainId: domain.id, type: 'user', login: 'bob', password: 'long-enough', settings: { lock_timeout: 5 } },

@@ -41,3 +41,29 @@ describe('domains.list', () => {
     expect((await t.call('domains.list', { panelId: panel.id })).items.map((d) => d.name)).toEqual(['example.com']);
   });
 });
+
+describe('domains.assignPanel', () => {
+  it('moves a local-only domain and everything it has waiting to a panel, once', async () => {
+    t = await openTestBackend();
+    const panel = await t.call('panels.add', { baseUrl: 'http://127.0.0.1:9', username: 'admin', password: 'secret' });
+    const local = await t.call('domains.add', { name: 'local.example' });
+    const user = await t.call('users.add', { domainId: local.id, type: 'user', login: 'ann', password: 'long-enough' });
+    await t.call('users.updateSettings', { id: user.id, changes: { max_retry_days: 9 } });
+    const moved = await t.call('domains.assignPanel', { id: local.id, panelId: panel.id });
+    expect(moved).toMatchObject({ id: local.id, panelId: panel.id, pendingCount: 2 });
+    const rows = t.deps.db.prepare(`SELECT kind, panel_id FROM outbox ORDER BY id`).all();
+    expect(rows).toEqual([
+      { kind: 'domain.add', panel_id: panel.id },
+      { kind: 'user.add', panel_id: panel.id },
+    ]);
+    expect((await t.fail('domains.assignPanel', { id: local.id, panelId: panel.id })).code).toBe('conflict');
+  });
+
+  it('refuses an unknown panel and changes nothing', async () => {
+    t = await openTestBackend();
+    const local = await t.call('domains.add', { name: 'local.example' });
+    const before = snapshotTables(t.deps.db);
+    expect((await t.fail('domains.assignPanel', { id: local.id, panelId: 77 })).code).toBe('not_found');
+    expect(snapshotTables(t.deps.db)).toEqual(before);
+  });
+});

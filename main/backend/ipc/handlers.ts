@@ -13,6 +13,7 @@ export function createHandlers(deps: { services: Services; sync: SyncController;
 
     'domains.list': (i) => domains.list(i),
     'domains.add': (i) => domains.add(i),
+    'domains.assignPanel': (i) => domains.assignPanel(i),
 
     'users.list': (i) => users.list(i),
     'users.get': (i) => users.get(i.id),

@@ -31,6 +31,8 @@ export function createDomainsService(ctx: ServiceContext, deps: { audit: AuditSe
   const byName = db.prepare(`SELECT id FROM domains WHERE name = ?`).pluck();
   const panelExists = db.prepare(`SELECT 1 FROM panels WHERE id = ?`).pluck();
   const insert = db.prepare(`INSERT INTO domains (name, panel_id, created_at) VALUES (?, ?, ?)`);
+  const assignDomain = db.prepare(`UPDATE domains SET panel_id = ? WHERE id = ?`);
+  const assignOutbox = db.prepare(`UPDATE outbox SET panel_id = ? WHERE domain_id = ?`);
   const rowById = db.prepare(`${ROW_SQL} WHERE d.id = ?`);
 
   function requireDomain(id: number): DomainRecord {
@@ -64,6 +66,24 @@ export function createDomainsService(ctx: ServiceContext, deps: { audit: AuditSe
       });
       ctx.events.changed(['domains', 'outbox', 'audit']);
       return row(id);
+    },
+
+    /**
+     * A local-only domain joins a panel, with everything it has waiting in the
+     * outbox (its own add first: outbox ids are the push order).
+     */
+    assignPanel(input: { id: number; panelId: number }): DomainRow {
+      tx(() => {
+        const domain = requireDomain(input.id);
+        if (domain.panel_id !== null) throw new OutpostError('conflict', `Domain ${domain.name} already belongs to a panel`);
+        if (!panelExists.get(input.panelId)) throw new OutpostError('not_found', `No panel connection with id ${input.panelId}`);
+        const now = ctx.now();
+        assignDomain.run(input.panelId, domain.id);
+        assignOutbox.run(input.panelId, domain.id);
+        deps.audit.record({ action: 'domain.assign', domainId: domain.id, domain: domain.name, oldValue: { panelId: null }, newValue: { panelId: input.panelId } }, now);
+      });
+      ctx.events.changed(['domains', 'users', 'outbox', 'audit']);
+      return row(input.id);
     },
 
     /** A window of domains by name; `panelId: null` means local-only domains. */

@@ -42,6 +42,7 @@ export const OUTBOX_STATUS_LABELS: Record<OutboxStatus, string> = {
 
 const AUDIT_ACTION_LABELS: Record<AuditEntry['action'], string> = {
   'domain.add': 'Domain added',
+  'domain.assign': 'Domain attached to a panel',
   'user.add': 'Outgoing user added',
   'user.remove': 'Outgoing user removed',
   settings: 'Setting changed',
