@@ -10,13 +10,14 @@ import { isoNow, osActor, type ServiceContext } from './services/context.js';
 import { createEvents } from './services/events.js';
 import { createServices } from './services/index.js';
 import { openDatabase, type Db } from './store/open.js';
-import { createOfflineSyncController, type SyncFactory } from './sync-controller.js';
+import type { SyncFactory } from './sync-controller.js';
+import { createSyncEngine } from './sync/index.js';
 import type { Backend, BackendOptions, SecretBox } from './types.js';
 
 export const DATABASE_FILE_NAME = 'outpost.sqlite';
 
 export interface CreateBackendOptions extends BackendOptions {
-  /** builds the sync engine; default: a controller that reports status and says sync is unavailable */
+  /** builds the sync engine; default: the engine of main/backend/sync (tests pass one with shorter waits) */
   sync?: SyncFactory;
 }
 
@@ -36,7 +37,7 @@ function wire(opts: CreateBackendOptions, db: Db, secretBox: SecretBox): Backend
   const events = createEvents();
   const context: ServiceContext = { db, secretBox, actor: opts.actor ?? osActor(), now: isoNow, events };
   const services = createServices(context);
-  const { sync: factory = createOfflineSyncController, ...options } = opts;
+  const { sync: factory = createSyncEngine, ...options } = opts;
   const sync = factory({ db, services, events, secretBox, context, options });
   const appInfo = (): OutputOf<'app.info'> => ({
     version: opts.version,

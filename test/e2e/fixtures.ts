@@ -98,8 +98,39 @@ export interface OutpostFixtures {
   /** extra flags for `main/browser/cli.ts`, e.g. test.use({ appArgs: ['--no-demo'] }) */
   appArgs: string[];
   app: OutpostApp;
-  // panel: the panel simulator (main/simulator/cli.ts) as a child process —
-  // added with the sync work, built on startCli like `app`.
+  /** the panel simulator (main/simulator/cli.ts) as a child process, on a fixed port and state file */
+  panel: PanelProcess;
+}
+
+/** The line the panel simulator prints on stdout once it listens. */
+export const PANEL_URL_LINE = /^Panel simulator at (http:\/\/127\.0\.0\.1:\d+) \((\S+) \/ (\S+)\)/;
+
+export interface PanelProcess {
+  /** http://127.0.0.1:PORT, the same across stop() and start() */
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  /** whether the simulator runs now */
+  readonly running: boolean;
+  /** SIGTERM and wait (its state is written to the state file first) */
+  stop(): Promise<void>;
+  /** starts it again on the same port and state */
+  start(): Promise<void>;
+  /** a panel API call as another admin of the panel would make it (path after /api/, e.g. 'domainslist/get'); answers the envelope's result */
+  api<T = unknown>(path: string, body?: Record<string, string>): Promise<T>;
+}
+
+/** A port that is free now (the OS picks it; it is closed again at once). */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function startApp(dataDir: string, extra: string[]): Promise<CliProcess> {
@@ -108,6 +139,50 @@ async function startApp(dataDir: string, extra: string[]): Promise<CliProcess> {
 
 export const test = base.extend<OutpostFixtures>({
   appArgs: [[], { option: true }],
+
+  panel: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-e2e-panel-'));
+    const port = await freePort();
+    const username = 'admin';
+    const password = `e2e-${Math.random().toString(36).slice(2, 12)}`;
+    const args = ['--port', String(port), '--state-file', join(dir, 'panel.json'), '--domains', '2', '--users', '3', '--username', username, '--password', password];
+    let current: CliProcess | null = null;
+    const url = `http://127.0.0.1:${port}`;
+    const auth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    const panel: PanelProcess = {
+      url,
+      username,
+      password,
+      get running() {
+        return current !== null;
+      },
+      async start() {
+        if (!current) current = await startCli('main/simulator/cli.ts', args, PANEL_URL_LINE);
+      },
+      async stop() {
+        const running = current;
+        current = null;
+        if (running && (await running.stop()) !== 0) throw new Error(`the panel simulator did not exit cleanly:\n${running.stderr()}`);
+      },
+      async api<T>(path: string, body?: Record<string, string>) {
+        const response = await fetch(`${url}/api/${path.replace(/^\/+/, '')}`, {
+          method: body ? 'POST' : 'GET',
+          headers: { authorization: auth, ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+          ...(body ? { body: new URLSearchParams(body).toString() } : {}),
+        });
+        const json = (await response.json()) as { result: T; messages: { error: string[] } };
+        if (!response.ok) throw new Error(`panel ${path}: HTTP ${response.status} ${json.messages.error.join('; ')}`);
+        return json.result;
+      },
+    };
+    try {
+      await panel.start();
+      await use(panel);
+    } finally {
+      await panel.stop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
 
   app: async ({ appArgs }, use, testInfo) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'outpost-e2e-'));

@@ -150,6 +150,20 @@ describe('pull', () => {
     expect(again.panels[0]?.lastError).toBeNull();
   });
 
+  it('a panel domain whose name is already a local-only domain is not synced, and the panel says so', async () => {
+    w = await world({ domains: 1, users: 2 });
+    const local = await w.call('domains.add', { name: 'mine-only.example' });
+    await w.call('users.add', { domainId: local.id, type: 'ip', login: '192.0.2.1' });
+    w.sim.state.addDomain('mine-only.example');
+    w.sim.state.addUser({ domain: 'mine-only.example', type: 'ip', login: '192.0.2.9/32' });
+    const status = await w.sync(w.panelId);
+    expect(status.panels[0]).toMatchObject({ state: 'idle', lastError: expect.stringContaining('mine-only.example') });
+    const domains = (await w.call('domains.list', { query: 'mine-only' })).items;
+    expect(domains).toEqual([expect.objectContaining({ name: 'mine-only.example', panelId: null, userCount: 1 })]);
+    // Its own change waits, never sent to the panel.
+    expect(w.sim.state.findUser({ domain: 'mine-only.example', type: 'ip', login: '192.0.2.1/32' })).toBeNull();
+  });
+
   it('reports progress per page and can be cancelled: what was stored stays, and the cursor moved only with stored pages', async () => {
     w = await world({ domains: 40, users: 10, faults: { latencyMs: 30 } }, { pageSize: 20, retry: { retries: 0 } });
     const progress: number[] = [];

@@ -154,6 +154,44 @@ describe('push', () => {
     });
   }
 
+  it('409 on an add: the panel got a user of that name meanwhile — merged with the defaults as the base, the password still set', async () => {
+    w = await world({ domains: 1, users: 2 });
+    await w.sync(w.panelId);
+    const domain = w.sim.state.domainNames()[0]!;
+    const localDomain = (await w.call('domains.list', {})).items[0]!;
+    const added = await w.call('users.add', { domainId: localDomain.id, type: 'user', login: 'dup', password: 'my-own-password', settings: { lock_timeout: 90, max_retry_days: 6 } });
+    const key = { domain, type: 'user' as const, login: 'dup' };
+    beforePush(w, () => w.sim.state.addUser(key, { password: 'their-password', settings: { lock_timeout: 60, max_unlocks: 5, max_retry_days: 6 } }));
+    const status = await w.sync(w.panelId);
+    expect(status).toMatchObject({ conflicts: 1, pending: 0 });
+    const [c] = (await w.call('conflicts.list', {})).items;
+    expect(c).toMatchObject({ userId: added.id, field: 'lock_timeout', base: 30, local: 90, panel: 60 });
+    const detail = await w.call('users.get', { id: added.id });
+    expect(detail.settings).toMatchObject({ lock_timeout: 90, max_unlocks: 5, max_retry_days: 6 }); // the panel's max_unlocks taken
+    expect(detail.revision).toBe(w.panelUser(key).revision);
+    expect(w.sim.state.passwordMatches(key, 'my-own-password')).toBe(true);
+    await w.call('conflicts.resolve', { outboxId: c!.outboxId, field: 'lock_timeout', choice: 'mine' });
+    await w.sync(w.panelId);
+    expect(w.panelUser(key).settings).toMatchObject({ lock_timeout: 90, max_unlocks: 5 });
+    expect(localSnapshot(w)).toEqual(panelSnapshot(w.sim));
+  });
+
+  it('changes of a local-only domain wait (never sent) until the domain is given to the panel, then go', async () => {
+    w = await world({ domains: 1, users: 1, recordRequests: true });
+    await w.sync(w.panelId);
+    const local = await w.call('domains.add', { name: 'later.example' });
+    await w.call('users.add', { domainId: local.id, type: 'user', login: 'eve', password: 'eve-password-1', settings: { max_unlocks: 4 } });
+    w.sim.resetStats();
+    const waiting = await w.sync(w.panelId);
+    expect(waiting.pending).toBe(2);
+    expect(w.sim.requests.filter((q) => q.method === 'POST')).toEqual([]);
+    await w.call('domains.assignPanel', { id: local.id, panelId: w.panelId });
+    const sent = await w.sync(w.panelId);
+    expect(sent.pending).toBe(0);
+    expect(w.sim.state.getUser({ domain: 'later.example', type: 'user', login: 'eve' }).settings.max_unlocks).toBe(4);
+    expect(localSnapshot(w)).toEqual(panelSnapshot(w.sim));
+  });
+
   it('a refused change (400) is failed with the panel message naming the field, and the queue goes on', async () => {
     w = await world({ domains: 1, users: 3 });
     await w.sync(w.panelId);

@@ -174,6 +174,8 @@ function startEngine(deps: SyncDeps, opts: Required<SyncEngineOptions>): SyncCon
         },
       });
       rt.online = true;
+      // The search index follows users through a queue (store/migrations); apply it once after a pull, not per page.
+      if (pulled.changed > 0) services.users.flushSearchIndex();
       rt.progress = { phase: 'push', done: 0, total: null };
       emitStatus();
       pages.checkStamp(panel);

@@ -24,6 +24,8 @@ export interface PullOptions {
 
 export interface PullResult {
   received: number;
+  /** changes that altered the store */
+  changed: number;
   replayed: boolean;
   skippedDomains: string[];
 }
@@ -37,6 +39,7 @@ export async function pull(o: PullOptions): Promise<PullResult> {
   let seen: ReplaySeen | undefined = replay ? { users: new Set(), domains: new Set() } : undefined;
   let restarts = 0;
   let received = 0;
+  let changed = 0;
   const skipped = new Set<string>();
   const fetchPage = (cursor: string) => {
     const p = o.client.changes(cursor, o.pageSize, { signal: o.signal });
@@ -67,7 +70,8 @@ export async function pull(o: PullOptions): Promise<PullResult> {
     });
     for (const d of result.skippedDomains) skipped.add(d);
     received += page.changes.length;
+    changed += result.changed;
     o.onPage(result, received);
-    if (last) return { received, replayed: replay, skippedDomains: [...skipped] };
+    if (last) return { received, changed, replayed: replay, skippedDomains: [...skipped] };
   }
 }

@@ -47,11 +47,26 @@ const ENTRIES_SQL = /* sql */ `
   SELECT o.*, d.name AS domain FROM outbox o JOIN domains d ON d.id = o.domain_id
    WHERE o.panel_id = ? AND o.status IN ('pending', 'conflict') ORDER BY o.id`;
 
+/** Passes over the outbox per push: entries that appear during one (what a merge left, edits made meanwhile) go in the next. */
+const MAX_PASSES = 3;
+
 export async function push(o: PushOptions): Promise<{ sent: number; total: number }> {
-  const rows = o.db.prepare(ENTRIES_SQL).all(o.panelId) as Row[];
-  const total = rows.length;
+  const entries = o.db.prepare(ENTRIES_SQL);
+  const seen = new Set<number>();
+  let rows = entries.all(o.panelId) as Row[];
+  let total = rows.length;
   let done = 0;
-  const step = () => o.onProgress(++done, total);
+  for (let pass = 0; pass < MAX_PASSES && rows.length > 0; pass++) {
+    for (const r of rows) seen.add(r.id);
+    await pushPass(o, rows, () => o.onProgress(++done, total));
+    rows = (entries.all(o.panelId) as Row[]).filter((r) => !seen.has(r.id));
+    total += rows.length;
+  }
+  return { sent: done, total };
+}
+
+/** One pass over `rows`: domains first, then one queue per user. */
+async function pushPass(o: PushOptions, rows: Row[], step: () => void): Promise<void> {
   // Our own signal: the first PushStopped stops the other workers too.
   const inner = new AbortController();
   const onOuterAbort = () => inner.abort(o.signal.reason);
@@ -110,7 +125,6 @@ export async function push(o: PushOptions): Promise<{ sent: number; total: numbe
   }
   if (o.signal.aborted) throw o.signal.reason;
   if (stopped !== null) throw stopped;
-  return { sent: done, total };
 }
 
 /** Sends one entry until nothing of it is left to send now. */
