@@ -28,13 +28,40 @@ if [[ ! -x "$CHROMIUM" ]]; then
   fi
 fi
 
+# Test counts, summed from the runners' own summaries (Vitest's "Tests  N passed",
+# Playwright's "N passed"), for one plain closing line at the end.
+n_passed=0 n_failed=0 n_skipped=0
+count_tests() {
+  local text
+  text=$(sed 's/\x1b\[[0-9;]*m//g' "$1")
+  local line
+  line=$(grep -E '^ *Tests +[0-9]' <<<"$text" | tail -n 1 || true)
+  if [[ -z "$line" ]]; then
+    line=$(grep -E '^ +[0-9]+ (passed|failed|skipped|flaky)' <<<"$text" | tr '\n' ' ' || true)
+  fi
+  local n kind
+  while read -r n kind; do
+    case $kind in
+      passed) n_passed=$((n_passed + n)) ;;
+      failed) n_failed=$((n_failed + n)) ;;
+      skipped) n_skipped=$((n_skipped + n)) ;;
+    esac
+  done < <(grep -oE '[0-9]+ (passed|failed|skipped)' <<<"$line" || true)
+}
+step_log=$(mktemp)
+trap 'rm -f "$step_log"' EXIT
+
 STEPS=(typecheck test:unit build test:e2e test:electron scan:electron)
 started=$SECONDS
 passed=()
 for step in "${STEPS[@]}"; do
   banner "npm run $step"
   step_started=$SECONDS
-  if ! npm run --silent "$step"; then
+  status=0
+  npm run --silent "$step" 2>&1 | tee "$step_log" || status=$?
+  count_tests "$step_log"
+  if ((status != 0)); then
+    echo "test-all: $n_passed passed, $n_failed failed, $n_skipped skipped"
     echo
     echo "test-all: FAILED at 'npm run $step' (after $((SECONDS - step_started)) s)."
     if ((${#passed[@]} > 0)); then echo "test-all: passed before it: ${passed[*]}"; fi
@@ -48,3 +75,4 @@ done
 
 echo
 echo "test-all: all ${#STEPS[@]} steps passed (${STEPS[*]}) in $((SECONDS - started)) s."
+echo "test-all: $n_passed passed, $n_failed failed, $n_skipped skipped"
