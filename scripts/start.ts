@@ -6,8 +6,8 @@
 // sources, make the Electron-ABI better-sqlite3 when missing, launch
 // `electron .` (package.json "main" is out/main/index.js).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildState } from '../main/shared/build-state.js';
 import { ensureElectronNativeBuild } from './electron-native.js';
 import { downloadElectronRuntime, findElectronRuntime, PROJECT_ROOT } from './electron-runtime.js';
 
@@ -16,24 +16,9 @@ const BUILD_OUTPUTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/render
 const BUILD_INPUTS = ['common', 'main', 'preload', 'renderer', 'electron.vite.config.ts', 'package.json'];
 const BROWSER_MODE_COMMAND = 'npm run serve';
 
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  let newest = stats.mtimeMs;
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    newest = Math.max(newest, newestMtime(join(path, entry.name)));
-  }
-  return newest;
-}
-
 /** out/ is stale when one of its bundles is missing or older than any source. */
 function isBuildStale(root: string): boolean {
-  const outputs = BUILD_OUTPUTS.map((p) => join(root, p));
-  if (!outputs.every((p) => existsSync(p))) return true;
-  const builtAt = Math.min(...outputs.map((p) => statSync(p).mtimeMs));
-  return BUILD_INPUTS.some((p) => newestMtime(join(root, p)) > builtAt);
+  return buildState(root, BUILD_OUTPUTS, BUILD_INPUTS) !== 'fresh';
 }
 
 /**
@@ -70,7 +55,9 @@ function startBrowserMode(why: string, args: string[]): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
+  // An embedded default: the local store and, where no panel is configured, the demo panel.
+  const given = process.argv.slice(2);
+  const args = given.includes('--no-demo') ? given.filter((a) => a !== '--no-demo') : ['--demo', ...given];
   let runtime = findElectronRuntime();
   if (!runtime.available) {
     console.error(`Electron runtime not found (${runtime.reason}); trying to download it (up to ${DOWNLOAD_TIMEOUT_MS / 1000} s)…`);

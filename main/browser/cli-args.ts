@@ -2,17 +2,19 @@
 // is reported before anything is opened.
 import { parseArgs } from 'node:util';
 
-export const USAGE = `Usage: npm run serve -- [--data-dir DIR] [--port N] [--static-dir DIR]
+export const USAGE = `Usage: npm run serve -- [--data-dir DIR] [--port N] [--static-dir DIR] [--demo]
 
   --data-dir DIR    where the store and key file live (default: the desktop app's data folder)
   --port N          port on 127.0.0.1; 0 picks a free one (default: 0)
   --static-dir DIR  serve this built renderer instead of out/renderer (not built automatically)
+  --demo            where no panel is configured yet, start the demo panel and connect to it
   --help            show this text`;
 
 export interface ServeOptions {
   dataDir: string | undefined;
   port: number;
   staticDir: string | undefined;
+  demo: boolean;
   help: boolean;
 }
 
@@ -31,9 +33,8 @@ export function parseServeArgs(argv: string[]): ServeOptions {
         'data-dir': { type: 'string' },
         port: { type: 'string' },
         'static-dir': { type: 'string' },
+        demo: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
-        // --demo / --no-demo (whether to start the demo panel) belong here; the
-        // sync work adds them and passes the choice on to createBackend in cli.ts.
       },
     }));
   } catch (error) {
@@ -46,5 +47,5 @@ export function parseServeArgs(argv: string[]): ServeOptions {
   for (const flag of ['data-dir', 'static-dir'] as const) {
     if (values[flag] === '') throw new UsageError(`--${flag} needs a folder`);
   }
-  return { dataDir: values['data-dir'], port: Number(port), staticDir: values['static-dir'], help: values.help ?? false };
+  return { dataDir: values['data-dir'], port: Number(port), staticDir: values['static-dir'], demo: values.demo ?? false, help: values.help ?? false };
 }

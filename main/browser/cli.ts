@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createBackend } from '../backend/backend.js';
+import { connectDemoWhereNoPanel } from '../backend/demo/connect-demo.js';
 import type { Backend } from '../backend/types.js';
 import { parseServeArgs, USAGE, UsageError, type ServeOptions } from './cli-args.js';
 import { defaultDataDir } from './default-data-dir.js';
@@ -41,6 +42,10 @@ async function main(): Promise<void> {
     throw error;
   }
   stopOnSignal(server, backend);
+  if (options.demo) {
+    const done = await connectDemoWhereNoPanel(backend);
+    if (done) say(done);
+  }
 
   process.stdout.write(`Outpost (browser mode) is running at ${server.url}\n`);
   say(`Data folder: ${dataDir}`);

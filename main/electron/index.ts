@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, shell } from 'electron';
 import type { AppCommand } from '../../common/ipc/contract.js';
 import { createBackend } from '../backend/backend.js';
+import { connectDemoWhereNoPanel } from '../backend/demo/connect-demo.js';
 import type { Backend } from '../backend/types.js';
 import { aboutPanelOptions } from './about.js';
 import { denyAllPermissions, hardenWebContents } from './hardening.js';
@@ -101,6 +102,11 @@ function main(): void {
       return fatal('Outpost cannot open its data', `${error instanceof Error ? error.message : String(error)}\n\nData folder: ${userDataDir}`);
     }
     backend = ready;
+    // `npm start` asks for the demo panel where no real one is configured.
+    if (process.argv.includes('--demo')) {
+      const done = await connectDemoWhereNoPanel(ready);
+      if (done) console.error(done);
+    }
 
     registerInvokeHandler(ipcMain, ready, (sender) => ownWindows.has(sender.id));
     Menu.setApplicationMenu(

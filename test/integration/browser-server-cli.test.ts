@@ -60,9 +60,11 @@ describe('the flags of npm run serve', () => {
       dataDir: '/d',
       port: 8080,
       staticDir: '/s',
+      demo: false,
       help: false,
     });
-    expect(parseServeArgs([])).toEqual({ dataDir: undefined, port: 0, staticDir: undefined, help: false });
+    expect(parseServeArgs([])).toEqual({ dataDir: undefined, port: 0, staticDir: undefined, demo: false, help: false });
+    expect(parseServeArgs(['--demo']).demo).toBe(true);
   });
 
   it.each([
@@ -152,6 +154,32 @@ describe('npm run serve (main/browser/cli.ts)', () => {
     expect(existsSync(join(dataDir, `${DATABASE_FILE_NAME}-wal`))).toBe(false);
     expect(domainNames()).toEqual(['cli.example']);
     await expect(fetch(`${origin}/`)).rejects.toThrow();
+  });
+
+  it('--demo connects the demo panel once, and not again when a panel exists', async () => {
+    const panels = async (origin: string, token: string) =>
+      (
+        (await (
+          await fetch(`${origin}${HTTP_INVOKE_PREFIX}panels.list`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', [HTTP_TOKEN_HEADER]: token },
+            body: '{}',
+          })
+        ).json()) as { value: { demo: boolean }[] }
+      ).value;
+    const first = start(['--data-dir', dataDir, '--port', '0', '--static-dir', site, '--demo']);
+    const a = await waitForUrl(first);
+    await expect.poll(() => first.stderr()).toContain('Connected the demo panel.');
+    expect((await panels(a.origin, a.token)).map((p) => p.demo)).toEqual([true]);
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toEqual({ code: 0, signal: null });
+
+    const second = start(['--data-dir', dataDir, '--port', '0', '--static-dir', site, '--demo']);
+    const b = await waitForUrl(second);
+    expect((await panels(b.origin, b.token)).map((p) => p.demo)).toEqual([true]);
+    expect(second.stderr()).not.toContain('Connected the demo panel.');
+    second.child.kill('SIGTERM');
+    expect(await second.exit).toEqual({ code: 0, signal: null });
   });
 
   it('starts again on the same data folder with a new token', async () => {
