@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBackend } from '../main/backend/backend.js';
-import { createOfflineSyncController, type SyncDeps } from '../main/backend/sync-controller.js';
+import { createOfflineSyncController } from '../main/backend/sync-controller.js';
 import type { UserType } from '../common/model.js';
+import { openBenchBackend, timed, timedAsync } from './helpers.js';
 
 const DOMAINS = 5_000;
 const USERS = 100_000;
@@ -42,29 +42,11 @@ function stats(samples: number[]) {
   return { medianMs: round(percentile(s, 50)), p95Ms: round(percentile(s, 95)), maxMs: round(s.at(-1) ?? NaN), n: s.length };
 }
 
-function timed<T>(fn: () => T): [T, number] {
-  const t = process.hrtime.bigint();
-  const value = fn();
-  return [value, Number(process.hrtime.bigint() - t) / 1e6];
-}
-async function timedAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t = process.hrtime.bigint();
-  const value = await fn();
-  return [value, Number(process.hrtime.bigint() - t) / 1e6];
-}
-
 export async function run(): Promise<Record<string, unknown>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-bench-'));
-  let deps: SyncDeps | undefined;
   // The sync seam hands over the services, so seeding goes through them, not around them.
-  const backend = createBackend({
-    dataDir,
-    mode: 'browser',
-    version: 'bench',
-    actor: 'bench',
-    sync: (d) => ((deps = d), createOfflineSyncController(d)),
-  });
-  const { db, services } = deps!;
+  const { backend, deps } = openBenchBackend(dataDir, createOfflineSyncController);
+  const { db, services } = deps;
   const random = rng(42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 

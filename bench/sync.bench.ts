@@ -11,11 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FEED_START } from '../common/panel-api.js';
-import { createBackend } from '../main/backend/backend.js';
 import { createPanelClient } from '../main/backend/panel/index.js';
-import type { SyncDeps } from '../main/backend/sync-controller.js';
 import { syncEngine, DEFAULT_SYNC_OPTIONS } from '../main/backend/sync/index.js';
 import type { PanelUserKey } from '../common/panel-api.js';
+import { openBenchBackend, timedAsync } from './helpers.js';
 
 const DOMAINS = 5_000;
 const USERS_PER_DOMAIN = 20;
@@ -24,12 +23,6 @@ const PUSH = 10_000;
 const TARGETS = { fullMs: 15_000, incrementalMs: 1_000, pushMs: 30_000, fullOverFetchOnly: 3 };
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t = performance.now();
-  const value = await fn();
-  return [value, performance.now() - t];
-}
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -51,16 +44,9 @@ async function startPanel(): Promise<{ url: string; username: string; password: 
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const [sim, seedMs] = await timed(() => startPanel());
+  const [sim, seedMs] = await timedAsync(() => startPanel());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-bench-sync-'));
-  let deps: SyncDeps | undefined;
-  const backend = createBackend({
-    dataDir,
-    mode: 'browser',
-    version: 'bench',
-    actor: 'bench',
-    sync: (d) => ((deps = d), syncEngine({ retry: { retries: 2, minDelayMs: 10 } })(d)),
-  });
+  const { backend, deps } = openBenchBackend(dataDir, syncEngine({ retry: { retries: 2, minDelayMs: 10 } }));
   const call = async (method: string, input: unknown) => {
     const r = await backend.dispatch(method, input);
     if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
@@ -86,7 +72,7 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     // Fetch only: every page of the replay through the panel client, nothing stored.
     const client = createPanelClient({ baseUrl: sim.url, username: sim.username, password: sim.password });
-    const [fetched, fetchOnlyMs] = await timed(async () => {
+    const [fetched, fetchOnlyMs] = await timedAsync(async () => {
       let since = FEED_START;
       let changes = 0;
       let pages = 0;
@@ -101,8 +87,8 @@ export async function run(): Promise<Record<string, unknown>> {
 
     const panel = await call('panels.add', { baseUrl: sim.url, username: sim.username, password: sim.password });
     const panelId = panel.id as number;
-    const [, fullMs] = await timed(() => syncNow(panelId));
-    const { db } = deps!;
+    const [, fullMs] = await timedAsync(() => syncNow(panelId));
+    const { db } = deps;
     const stored = db.prepare(`SELECT count(*) FROM users`).pluck().get() as number;
     if (stored !== DOMAINS * USERS_PER_DOMAIN) throw new Error(`full sync stored ${stored} users`);
 
@@ -115,7 +101,7 @@ export async function run(): Promise<Record<string, unknown>> {
         return i % 10 === 0 ? other.lock(k) : other.setSettings(k, { lock_timeout: 1 + (i % 10_000), max_retry_days: 1 + (i % 30) });
       }),
     );
-    const [, incrementalMs] = await timed(() => syncNow(panelId));
+    const [, incrementalMs] = await timedAsync(() => syncNow(panelId));
 
     // 10,000 pending changes (one settings entry each), pushed.
     const ids = db.prepare(`SELECT id FROM users ORDER BY id LIMIT ?`).pluck().all(PUSH) as number[];
@@ -124,7 +110,7 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     const pending = ((await call('sync.status', {})) as { pending: number }).pending;
     if (pending !== PUSH) throw new Error(`expected ${PUSH} pending changes, got ${pending}`);
-    const [afterPush, pushMs] = await timed(() => syncNow(panelId));
+    const [afterPush, pushMs] = await timedAsync(() => syncNow(panelId));
     if (afterPush.pending !== 0) throw new Error('the push left changes pending');
     const sample = keys[0]!;
     const check = await other.userGet(sample);

@@ -13,30 +13,22 @@ import {
   type OutputOf,
 } from '../common/ipc/contract.js';
 import type { ErrorPayload, Result } from '../common/ipc/errors.js';
+import { createListeners, type AnyListener } from '../common/ipc/listeners.js';
 
 export type IpcRendererLike = Pick<IpcRenderer, 'invoke' | 'on'>;
-
-type AnyListener = (payload: unknown) => void;
 
 function failure(code: ErrorPayload['code'], message: string): Result<never> {
   return { ok: false, error: { code, message } };
 }
 
 export function createIpcBridge(ipc: IpcRendererLike) {
-  const listeners = new Map<EventName, Set<AnyListener>>();
+  const listeners = createListeners<EventName>();
 
   // One channel listener for all events: the renderer never gets the
   // IpcRendererEvent (it carries `sender`, i.e. ipcRenderer itself).
   ipc.on(IPC_EVENT_CHANNEL, (_event: IpcRendererEvent, name: unknown, payload: unknown) => {
     if (typeof name !== 'string' || !isEventName(name)) return;
-    for (const listener of listeners.get(name) ?? []) {
-      try {
-        listener(payload);
-      } catch (error) {
-        // One failing subscriber must not keep the event from the others.
-        console.error(`outpost: a listener of ${name} failed`, error);
-      }
-    }
+    listeners.emit(name, payload);
   });
 
   return {
@@ -58,13 +50,7 @@ export function createIpcBridge(ipc: IpcRendererLike) {
     subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
       if (typeof event !== 'string' || !isEventName(event)) throw new TypeError(`Unknown event: ${String(event)}`);
       if (typeof listener !== 'function') throw new TypeError('subscribe needs a listener function');
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      const entry = listener as AnyListener;
-      set.add(entry);
-      return () => {
-        set.delete(entry);
-      };
+      return listeners.add(event, listener as AnyListener);
     },
   } satisfies OutpostBridge;
 }

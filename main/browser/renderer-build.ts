@@ -2,10 +2,10 @@
 // The build runs in a child process: electron-vite's config loader sets
 // NODE_ENV for the whole process, which the backend beside it should not see.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildState, type BuildState } from '../shared/build-state.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_OUT_DIR = join(PROJECT_ROOT, 'out', 'renderer');
@@ -13,25 +13,10 @@ export const RENDERER_OUT_DIR = join(PROJECT_ROOT, 'out', 'renderer');
 /** What the renderer bundle is made from: its own sources, common/, and the build config. */
 const RENDERER_SOURCES = ['renderer', 'common', 'electron.vite.config.ts'];
 
-export type RendererBuildState = 'missing' | 'stale' | 'fresh';
+export type RendererBuildState = BuildState;
 
 export function rendererBuildState(root: string = PROJECT_ROOT): RendererBuildState {
-  const index = join(root, 'out', 'renderer', 'index.html');
-  if (!existsSync(index)) return 'missing';
-  const builtAt = statSync(index).mtimeMs;
-  return RENDERER_SOURCES.some((source) => newestMtime(join(root, source)) > builtAt) ? 'stale' : 'fresh';
-}
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  let newest = stats.mtimeMs;
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    newest = Math.max(newest, newestMtime(join(path, entry.name)));
-  }
-  return newest;
+  return buildState(root, [join('out', 'renderer', 'index.html')], RENDERER_SOURCES);
 }
 
 /**

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, sep } from 'node:path';
+import { decodePathSegments } from '../shared/path-segments.js';
 import { sendError } from './responses.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -42,20 +43,12 @@ export function contentTypeFor(file: string): string {
 export function safeSegments(target: string): string[] | null {
   if (!target.startsWith('/')) return null; // absolute-form or asterisk-form targets
   const rawPath = target.split(/[?#]/, 1)[0] ?? '';
-  const segments: string[] = [];
-  for (const raw of rawPath.split('/')) {
-    if (raw === '') continue;
-    let segment: string;
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      return null; // malformed percent-encoding
-    }
-    if (segment === '.' || segment === '..' || segment.startsWith('.')) return null;
-    if (/[\0/\\:]/.test(segment)) return null; // NUL, encoded separators, drive letters and streams
-    segments.push(segment);
-  }
-  return segments;
+  // Malformed escapes, dot segments, encoded separators, NUL, drive letters.
+  const decoded = decodePathSegments(rawPath);
+  if (!decoded.ok) return null;
+  // Stricter here: no hidden files, and no `:` anywhere (alternate data streams).
+  if (decoded.segments.some((segment) => segment.startsWith('.') || segment.includes(':'))) return null;
+  return decoded.segments;
 }
 
 export interface StaticSite {

@@ -4,8 +4,9 @@
 // Electron's `protocol` as an argument (type-only import), so this module
 // loads under plain Node for its tests.
 import { readFile, stat } from 'node:fs/promises';
-import { extname, isAbsolute, resolve, sep } from 'node:path';
+import { extname, resolve, sep } from 'node:path';
 import type { CustomScheme, Protocol } from 'electron';
+import { decodePathSegments, type SegmentRefusal } from '../shared/path-segments.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
 
 /** Must be registered before app `ready`: a standard, secure scheme with fetch, like https. */
@@ -18,6 +19,13 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
 export type AssetResolution = { ok: true; path: string } | { ok: false; status: 400 | 403 | 404; reason: string };
 
 const refuse = (status: 400 | 403 | 404, reason: string): AssetResolution => ({ ok: false, status, reason });
+
+const SEGMENT_REFUSALS: Record<SegmentRefusal, [status: 400 | 403, reason: string]> = {
+  'malformed-escape': [400, 'malformed percent-encoding'],
+  'dot-segment': [403, 'dot segment in path'],
+  'separator-or-nul': [403, 'encoded separator or NUL in path'],
+  absolute: [403, 'absolute path'],
+};
 
 /**
  * Maps `app://outpost/<path>` to a file under `root`. Works on the raw URL
@@ -34,20 +42,9 @@ export function resolveAssetPath(root: string, requestUrl: string): AssetResolut
   if (authority.toLowerCase() !== APP_HOST) return refuse(403, `host ${authority} is not served`);
   if (rawPath.includes('\\')) return refuse(403, 'backslash in path');
 
-  const segments: string[] = [];
-  for (const raw of rawPath.split('/')) {
-    if (raw === '') continue;
-    let segment: string;
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      return refuse(400, 'malformed percent-encoding');
-    }
-    if (segment === '.' || segment === '..') return refuse(403, 'dot segment in path');
-    if (/[/\\\u0000]/.test(segment)) return refuse(403, 'encoded separator or NUL in path');
-    if (/^[a-z]:/i.test(segment) || isAbsolute(segment)) return refuse(403, 'absolute path');
-    segments.push(segment);
-  }
+  const decoded = decodePathSegments(rawPath);
+  if (!decoded.ok) return refuse(...SEGMENT_REFUSALS[decoded.refusal]);
+  const { segments } = decoded;
   if (segments.length === 0 || rawPath.endsWith('/')) segments.push('index.html');
 
   const base = resolve(root);

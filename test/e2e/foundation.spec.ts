@@ -4,18 +4,20 @@
 // kind of validation message, a save, a restart of browser mode on the same
 // data folder, every value found again, the History tab and the pending count.
 // Field lists and messages come from common/, never written out here.
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { HTTP_INVOKE_PREFIX, HTTP_TOKEN_HEADER } from '../../common/ipc/bridge.js';
-import { DOMAIN_MESSAGE, IP_MESSAGE, USERNAME_MESSAGE, USER_TYPE_LABELS } from '../../common/model.js';
+import { DOMAIN_MESSAGE, IP_MESSAGE, USERNAME_MESSAGE } from '../../common/model.js';
+import { CROSS_LIMIT_MESSAGE, SETTINGS, SETTING_KEYS, formatSettingValue, settingMessage, type SettingKey } from '../../common/settings.js';
 import {
-  CROSS_LIMIT_MESSAGE,
-  SETTINGS,
-  SETTING_KEYS,
-  formatSettingValue,
-  settingMessage,
-  type SettingDef,
-  type SettingKey,
-} from '../../common/settings.js';
+  SETTING_TARGETS as TARGETS,
+  addDomain,
+  addUser,
+  expectEverySetting,
+  expectFieldMessage,
+  setEverySetting,
+  settingField,
+  settingsForm,
+} from '../flows/core-flow.js';
 import { expect, test } from './fixtures.js';
 
 test.use({ viewport: { width: 1440, height: 1000 } });
@@ -24,51 +26,6 @@ const DOMAIN = 'example.com';
 const ALICE = `alice@${DOMAIN}`;
 /** Port 9 (discard) on loopback: refused at once, so the panel is simply offline. */
 const UNREACHABLE_PANEL = 'http://127.0.0.1:9';
-
-/** A value for each setting that differs from its default and keeps the settings consistent. */
-type Target = { typed: string; stored: unknown };
-function targetFor(key: SettingKey): Target {
-  const def: SettingDef = SETTINGS[key];
-  switch (def.kind) {
-    case 'boolean':
-      return { typed: String(!def.default), stored: !def.default };
-    case 'integer': {
-      // default + 7 keeps limit_per_minute (12) under limit_per_hour (37).
-      const n = def.default + 7 <= def.max ? def.default + 7 : def.max - 1;
-      return { typed: String(n), stored: n };
-    }
-    case 'enum': {
-      const option = def.options.find((o) => o.value !== def.default)!;
-      return { typed: option.label, stored: option.value };
-    }
-    case 'selector':
-      // Typed in mixed case, stored (and shown after the save) in lower case.
-      return { typed: 'S2026.Mail', stored: 's2026.mail' };
-  }
-}
-const TARGETS = Object.fromEntries(SETTING_KEYS.map((k) => [k, targetFor(k)])) as Record<SettingKey, Target>;
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-async function expectFieldMessage(field: Locator, message: string): Promise<void> {
-  await expect(field).toHaveAttribute('aria-invalid', 'true');
-  await expect(field).toHaveAccessibleDescription(new RegExp(escape(message)));
-}
-
-async function setField(form: Locator, key: SettingKey, t: Target): Promise<void> {
-  const def: SettingDef = SETTINGS[key];
-  const field = form.getByLabel(def.label, { exact: true });
-  if (def.kind === 'boolean') await field.setChecked(t.stored as boolean);
-  else if (def.kind === 'enum') await field.selectOption({ label: t.typed });
-  else await field.fill(t.typed);
-}
-
-async function expectField(form: Locator, key: SettingKey, stored: unknown): Promise<void> {
-  const def: SettingDef = SETTINGS[key];
-  const field = form.getByLabel(def.label, { exact: true });
-  if (def.kind === 'boolean') await expect(field, def.label).toBeChecked({ checked: stored as boolean });
-  else await expect(field, def.label).toHaveValue(String(stored));
-}
 
 /** The backend's own count of pending changes, over the same HTTP bridge the page uses. */
 async function pendingOnServer(page: Page, appUrl: string): Promise<number> {
@@ -81,25 +38,6 @@ async function pendingOnServer(page: Page, appUrl: string): Promise<number> {
   const body = (await response.json()) as { ok: boolean; value: { total: number } };
   expect(body.ok).toBe(true);
   return body.value.total;
-}
-
-async function addUser(page: Page, type: keyof typeof USER_TYPE_LABELS, login: { label: string; bad: string; message: string; good: string } | null) {
-  await page.getByRole('button', { name: 'Add outgoing user' }).click();
-  const dialog = page.getByRole('dialog', { name: `Add outgoing user to ${DOMAIN}` });
-  await dialog.getByLabel('Type').selectOption({ label: USER_TYPE_LABELS[type] });
-  if (type === 'ip') await expect(dialog.getByLabel('Password')).toHaveCount(0);
-  else await dialog.getByLabel('Password').fill(`pw-${type}-0123456789`);
-  if (login) {
-    const field = dialog.getByLabel(login.label, { exact: true });
-    await field.fill(login.bad);
-    await dialog.getByRole('button', { name: 'Add outgoing user' }).click();
-    await expectFieldMessage(field, login.message);
-    await field.fill(login.good);
-  } else {
-    await expect(dialog.getByLabel('Username')).toHaveCount(0);
-  }
-  await dialog.getByRole('button', { name: 'Add outgoing user' }).click();
-  await expect(dialog).toBeHidden();
 }
 
 test('domain, users of every type, all thirteen settings with validation, kept across a restart', async ({ page, app }) => {
@@ -122,31 +60,22 @@ test('domain, users of every type, all thirteen settings with validation, kept a
 
   // A domain: first a bad name, then a good one under the panel.
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Users' }).click();
-  await page.getByRole('button', { name: 'Add domain' }).click();
-  const domainDialog = page.getByRole('dialog', { name: 'Add domain' });
-  const domainName = domainDialog.getByLabel('Domain name');
-  await domainName.fill('not a domain');
-  await domainDialog.getByRole('button', { name: 'Add domain' }).click();
-  await expectFieldMessage(domainName, DOMAIN_MESSAGE);
-  await domainName.fill(DOMAIN);
-  await domainDialog.getByLabel('Panel').selectOption({ label: 'Test panel' });
-  await domainDialog.getByRole('button', { name: 'Add domain' }).click();
-  await expect(domainDialog).toBeHidden();
+  await addDomain(page, DOMAIN, { panel: 'Test panel', refuse: { bad: 'not a domain', message: DOMAIN_MESSAGE } });
   await expect(page.getByRole('list', { name: 'Domains' }).getByRole('button', { name: DOMAIN })).toHaveAttribute('aria-current', 'true');
 
   // Outgoing users of the three types, each login refused once.
-  await addUser(page, 'user', { label: 'Username', bad: 'not valid!', message: USERNAME_MESSAGE, good: 'alice' });
-  await addUser(page, 'ip', { label: 'IP address or network', bad: '203.0.113.300', message: IP_MESSAGE, good: '203.0.113.0/24' });
-  await addUser(page, 'domain', null);
+  await addUser(page, DOMAIN, 'user', { label: 'Username', value: 'alice', refuse: { bad: 'not valid!', message: USERNAME_MESSAGE } });
+  await addUser(page, DOMAIN, 'ip', { label: 'IP address or network', value: '203.0.113.0/24', refuse: { bad: '203.0.113.300', message: IP_MESSAGE } });
+  await addUser(page, DOMAIN, 'domain', null);
   const users = page.getByRole('list', { name: 'Outgoing users' });
   for (const name of [ALICE, `203.0.113.0/24 @ ${DOMAIN}`, DOMAIN]) await expect(users.getByRole('button', { name, exact: true })).toBeVisible();
 
   // Alice's settings: each kind of message, tied to its field.
   await users.getByRole('button', { name: ALICE, exact: true }).click();
-  const form = page.getByRole('form', { name: `Settings of ${ALICE}` });
+  const form = settingsForm(page, ALICE);
   const save = form.getByRole('button', { name: 'Save changes' });
   await expect(save).toBeDisabled();
-  const field = (key: SettingKey) => form.getByLabel(SETTINGS[key].label, { exact: true });
+  const field = (key: SettingKey) => settingField(form, key);
 
   const lockTimeout = SETTINGS.lock_timeout;
   await field('lock_timeout').fill(String(lockTimeout.max + 1));
@@ -173,11 +102,11 @@ test('domain, users of every type, all thirteen settings with validation, kept a
   }
 
   // Every one of the thirteen, by its label; then save.
-  for (const key of SETTING_KEYS) await setField(form, key, TARGETS[key]);
+  await setEverySetting(form);
   await expect(save).toBeEnabled();
   await save.click();
   await expect(form.getByText('No unsaved changes')).toBeVisible();
-  for (const key of SETTING_KEYS) await expectField(form, key, TARGETS[key].stored);
+  await expectEverySetting(form);
 
   // Pending: the domain and its three users wait for the (offline) panel; the settings ride on alice's add.
   const status = page.getByRole('status');
@@ -191,7 +120,7 @@ test('domain, users of every type, all thirteen settings with validation, kept a
   await page.getByLabel('Search users').fill('alice');
   await expect(users.getByRole('button')).toHaveCount(1);
   await users.getByRole('button', { name: ALICE, exact: true }).click();
-  for (const key of SETTING_KEYS) await expectField(form, key, TARGETS[key].stored);
+  await expectEverySetting(form);
   await expect(status).toContainText(`Pending: ${await pendingOnServer(page, url)}`);
   await expect(status).toContainText(`Pending: ${expectedPending}`);
 
@@ -206,7 +135,7 @@ test('domain, users of every type, all thirteen settings with validation, kept a
     await expect(entry).toContainText('Local');
   }
   await expect(history).toContainText('Outgoing user added');
-  await expect(page.getByText(/pw-user-/)).toHaveCount(0);
+  await expect(page.getByText(/pw-user-/)).toHaveCount(0); // addUser's passwords (passwordFor) start so
 
   // Lock state: the badge in the list, and the button flips.
   await page.getByRole('button', { name: 'Lock user' }).click();

@@ -3,16 +3,16 @@
 // unpackaged app (`electron .`, out/ built by run.ts) on a fresh user-data
 // folder (OUTPOST_USER_DATA_DIR). Selectors are roles and accessible names
 // only; setting labels come from common/settings.ts. The UI flows themselves
-// are covered in depth by test/e2e in browser mode.
+// are covered in depth by test/e2e in browser mode; the steps both take are
+// test/flows/core-flow.ts.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { _electron as electron, expect, test, type ElectronApplication, type Locator, type Page } from '@playwright/test';
+import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import type { OutpostBridge } from '../../common/ipc/bridge.js';
-import { USER_TYPE_LABELS } from '../../common/model.js';
-import { SETTINGS, SETTING_KEYS, type SettingDef, type SettingKey } from '../../common/settings.js';
 import { WINDOW_STATE_FILE } from '../../main/electron/window-state.js';
 import { findElectronRuntime, PROJECT_ROOT } from '../../scripts/electron-runtime.js';
+import { addDomain, addUser, expectEverySetting, setEverySetting, settingsForm } from '../flows/core-flow.js';
 
 const runtime = findElectronRuntime();
 const executablePath = process.env.OUTPOST_ELECTRON_EXECUTABLE ?? (runtime.available ? runtime.executable : undefined);
@@ -48,60 +48,23 @@ async function launch(dataDir: string): Promise<{ app: ElectronApplication; page
   return { app, page };
 }
 
-/** A value for each setting that differs from its default and keeps the settings consistent (as in test/e2e). */
-function targetFor(key: SettingKey): { typed: string; stored: unknown } {
-  const def: SettingDef = SETTINGS[key];
-  switch (def.kind) {
-    case 'boolean':
-      return { typed: String(!def.default), stored: !def.default };
-    case 'integer': {
-      const n = def.default + 7 <= def.max ? def.default + 7 : def.max - 1;
-      return { typed: String(n), stored: n };
-    }
-    case 'enum': {
-      const option = def.options.find((o) => o.value !== def.default)!;
-      return { typed: option.label, stored: option.value };
-    }
-    case 'selector':
-      return { typed: 's2026', stored: 's2026' };
-  }
-}
-
-const field = (form: Locator, key: SettingKey) => form.getByLabel(SETTINGS[key].label, { exact: true });
-
 test('a domain, an outgoing user and its settings, kept across a restart of the app', async () => {
   const dataDir = freshDataDir();
   let { app, page } = await launch(dataDir);
   expect(page.url()).toMatch(APP_PAGE);
 
   // A local-only domain (no panel): from the first-run page or the domain column.
-  await page.getByRole('button', { name: 'Add domain' }).click();
-  const domainDialog = page.getByRole('dialog', { name: 'Add domain' });
-  await domainDialog.getByLabel('Domain name').fill(DOMAIN);
-  await domainDialog.getByRole('button', { name: 'Add domain' }).click();
-  await expect(domainDialog).toBeHidden();
+  await addDomain(page, DOMAIN);
   await expect(page.getByRole('list', { name: 'Domains' }).getByRole('button', { name: DOMAIN })).toBeVisible();
 
   // An outgoing user of type user.
-  await page.getByRole('button', { name: 'Add outgoing user' }).click();
-  const userDialog = page.getByRole('dialog', { name: `Add outgoing user to ${DOMAIN}` });
-  await userDialog.getByLabel('Type').selectOption({ label: USER_TYPE_LABELS.user });
-  await userDialog.getByLabel('Username', { exact: true }).fill('alice');
-  await userDialog.getByLabel('Password').fill('alice-password-123');
-  await userDialog.getByRole('button', { name: 'Add outgoing user' }).click();
-  await expect(userDialog).toBeHidden();
+  await addUser(page, DOMAIN, 'user', { label: 'Username', value: 'alice' });
 
-  // Every setting changed by its label, then saved.
+  // Every setting changed by its label (the same targets as test/e2e), then saved.
   const users = page.getByRole('list', { name: 'Outgoing users' });
   await users.getByRole('button', { name: ALICE, exact: true }).click();
-  const form = page.getByRole('form', { name: `Settings of ${ALICE}` });
-  for (const key of SETTING_KEYS) {
-    const t = targetFor(key);
-    const def: SettingDef = SETTINGS[key];
-    if (def.kind === 'boolean') await field(form, key).setChecked(t.stored as boolean);
-    else if (def.kind === 'enum') await field(form, key).selectOption({ label: t.typed });
-    else await field(form, key).fill(t.typed);
-  }
+  const form = settingsForm(page, ALICE);
+  await setEverySetting(form);
   const save = form.getByRole('button', { name: 'Save changes' });
   await save.click();
   await expect(save).toBeDisabled();
@@ -113,12 +76,7 @@ test('a domain, an outgoing user and its settings, kept across a restart of the 
   try {
     await page.getByRole('list', { name: 'Domains' }).getByRole('button', { name: DOMAIN }).click();
     await page.getByRole('list', { name: 'Outgoing users' }).getByRole('button', { name: ALICE, exact: true }).click();
-    const again = page.getByRole('form', { name: `Settings of ${ALICE}` });
-    for (const key of SETTING_KEYS) {
-      const { stored } = targetFor(key);
-      if (SETTINGS[key].kind === 'boolean') await expect(field(again, key), SETTINGS[key].label).toBeChecked({ checked: stored as boolean });
-      else await expect(field(again, key), SETTINGS[key].label).toHaveValue(String(stored));
-    }
+    await expectEverySetting(settingsForm(page, ALICE));
   } finally {
     await app.close();
   }

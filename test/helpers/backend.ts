@@ -3,9 +3,10 @@
 import { expect } from 'vitest';
 import type { InputOf, MethodName, OutputOf } from '../../common/ipc/contract.js';
 import type { ErrorPayload, Result } from '../../common/ipc/errors.js';
-import { createBackend, type CreateBackendOptions } from '../../main/backend/backend.js';
+import type { CreateBackendOptions } from '../../main/backend/backend.js';
 import { createOfflineSyncController, type SyncDeps } from '../../main/backend/sync-controller.js';
 import type { EventName, EventPayload } from '../../common/ipc/contract.js';
+import { createBackendWithDeps } from './backend-deps.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface TestBackend {
@@ -22,23 +23,19 @@ export interface TestBackend {
 
 export async function openTestBackend(opts: Partial<CreateBackendOptions> = {}): Promise<TestBackend> {
   const dataDir = opts.dataDir ?? makeTempDir();
-  let deps: SyncDeps | undefined;
-  const backend = createBackend({
+  const { backend, deps } = createBackendWithDeps({
     mode: 'browser',
     version: '0.0.0-test',
     actor: 'tester',
     ...opts,
     dataDir,
-    sync: (d) => {
-      deps = d;
-      return (opts.sync ?? createOfflineSyncController)(d);
-    },
+    sync: opts.sync ?? createOfflineSyncController,
   });
   const events: TestBackend['events'] = [];
   backend.onEvent((event, payload) => events.push({ event, payload }));
   return {
     dataDir,
-    deps: deps!,
+    deps,
     events,
     dispatch: (method, input) => backend.dispatch(method, input),
     async call(method, input) {

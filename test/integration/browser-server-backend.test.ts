@@ -10,6 +10,7 @@ import { HTTP_EVENTS_PATH, HTTP_INVOKE_PREFIX, HTTP_TOKEN_HEADER } from '../../c
 import { createBackend, DATABASE_FILE_NAME } from '../../main/backend/backend.js';
 import type { Backend } from '../../main/backend/types.js';
 import { startBrowserServer, type BrowserServer } from '../../main/browser/server.js';
+import { streamText } from '../helpers/stream-text.js';
 
 describe('browser mode on the real backend', () => {
   let dir: string;
@@ -73,21 +74,12 @@ describe('browser mode on the real backend', () => {
   it('streams the backend’s events', async () => {
     const abort = new AbortController();
     const response = await fetch(`${server.origin}${HTTP_EVENTS_PATH}`, { headers: { [HTTP_TOKEN_HEADER]: server.token }, signal: abort.signal });
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    const readUntil = async (needle: string) => {
-      while (!text.includes(needle)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${needle}`);
-        text += decoder.decode(value, { stream: true });
-      }
-    };
-    await readUntil(': connected');
+    const stream = streamText(response.body!);
+    await stream.readUntil(': connected');
     await call('domains.add', { name: 'events.example' });
-    await readUntil('event: data.changed\ndata: ');
-    await readUntil('\n\n');
-    const frame = text.slice(text.indexOf('event: data.changed'));
+    await stream.readUntil('event: data.changed\ndata: ');
+    await stream.readUntil('\n\n');
+    const frame = stream.text.slice(stream.text.indexOf('event: data.changed'));
     const data = JSON.parse(frame.split('\n')[1]!.slice('data: '.length)) as { scopes: string[] };
     expect(data.scopes).toContain('domains');
     abort.abort();

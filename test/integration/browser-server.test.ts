@@ -13,6 +13,7 @@ import type { Result } from '../../common/ipc/errors.js';
 import { MAX_BODY_BYTES } from '../../main/browser/json-body.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/browser/security-headers.js';
 import { startBrowserServer, type BrowserServer } from '../../main/browser/server.js';
+import { streamText } from '../helpers/stream-text.js';
 import { standInBackend } from './browser-server.stand-in.js';
 
 const SECRET = 'SECRET-OUTSIDE-THE-SITE-7f3a';
@@ -366,21 +367,12 @@ describe('browser-mode server (stand-in backend)', () => {
       const response = await fetch(`${server.origin}${HTTP_EVENTS_PATH}`, { headers: { [HTTP_TOKEN_HEADER]: token }, signal: abort.signal });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-      const reader = response.body!.getReader();
-      const decoder = new TextDecoder();
-      let text = '';
-      const readUntil = async (needle: string) => {
-        while (!text.includes(needle)) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error(`stream ended before ${needle}`);
-          text += decoder.decode(value, { stream: true });
-        }
-      };
-      await readUntil(': connected');
+      const stream = streamText(response.body!);
+      await stream.readUntil(': connected');
       standIn.emit('data.changed', { scopes: ['users'], userIds: [3] });
-      await readUntil('\n\n');
-      await readUntil('userIds');
-      expect(text).toContain('event: data.changed\ndata: {"scopes":["users"],"userIds":[3]}\n\n');
+      await stream.readUntil('\n\n');
+      await stream.readUntil('userIds');
+      expect(stream.text).toContain('event: data.changed\ndata: {"scopes":["users"],"userIds":[3]}\n\n');
       abort.abort();
     });
   });

@@ -37,7 +37,10 @@ describe('users.add', () => {
       message: 'alice@example.com already exists',
     });
     await t.call('users.add', { domainId: domain.id, type: 'domain', password: 'domain-password' });
-    expect((await t.fail('users.add', { domainId: domain.id, type: 'domain', password: 'domain-password' })).code).toBe('already_exists');
+    expect(await t.fail('users.add', { domainId: domain.id, type: 'domain', password: 'domain-password' })).toMatchObject({
+      code: 'already_exists',
+      message: 'The domain login of example.com already exists',
+    });
     await t.call('users.add', { domainId: domain.id, type: 'ip', login: '203.0.113.0/24' });
     expect((await t.fail('users.add', { domainId: domain.id, type: 'ip', login: '203.0.113.0/24' })).code).toBe('already_exists');
   });

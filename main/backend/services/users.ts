@@ -130,7 +130,11 @@ export function createUsersService(ctx: ServiceContext, deps: { audit: AuditServ
       }
       const settings = input.settings === undefined ? DEFAULT_SETTINGS : merged(DEFAULT_SETTINGS, parsePatch(input.settings, 'settings'), 'settings');
       const identity = { domain: domain.name, type: input.type, login: login.login };
-      if (exists.get(domain.id, input.type, login.login)) throw new OutpostError('already_exists', `${displayLogin(identity)} already exists`);
+      if (exists.get(domain.id, input.type, login.login)) {
+        // A domain login's display is the bare domain name: "example.com already exists" would read as the domain.
+        const what = input.type === 'domain' ? `The domain login of ${domain.name}` : displayLogin(identity);
+        throw new OutpostError('already_exists', `${what} already exists`);
+      }
 
       const added = tx(() => {
         const now = ctx.now();

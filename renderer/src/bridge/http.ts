@@ -7,6 +7,7 @@
 import { HTTP_EVENTS_PATH, HTTP_INVOKE_PREFIX, HTTP_TOKEN_HEADER, type OutpostBridge } from '../../../common/ipc/bridge.js';
 import { EVENTS, isEventName, type EventName, type EventPayload, type InputOf, type MethodName, type OutputOf } from '../../../common/ipc/contract.js';
 import { ErrorPayloadSchema, type ErrorCode, type Result } from '../../../common/ipc/errors.js';
+import { createListeners, type AnyListener } from '../../../common/ipc/listeners.js';
 
 const TOKEN_PARAM = 'token';
 /** Where the page keeps the token for reloads (sessionStorage: this tab only). */
@@ -23,8 +24,6 @@ const UNAVAILABLE: Result<never> = {
 
 /** Every scope of `data.changed`: after a gap in the stream, everything shown may be stale. */
 const ALL_SCOPES = EVENTS['data.changed'].shape.scopes.element.options;
-
-type AnyListener = (payload: unknown) => void;
 
 /** Takes the token out of the fragment (keeping any other fragment parameters) into sessionStorage. */
 export function takeToken(): string | null {
@@ -73,17 +72,8 @@ function codeForStatus(status: number): ErrorCode {
 
 export function createHttpBridge() {
   const token = takeToken() ?? '';
-  const listeners = new Map<EventName, Set<AnyListener>>();
-  const stream = createEventStream(token, (name, payload) => {
-    for (const listener of listeners.get(name) ?? []) {
-      try {
-        listener(payload);
-      } catch (error) {
-        // One failing subscriber must not keep the event from the others.
-        console.error(`outpost: a listener of ${name} failed`, error);
-      }
-    }
-  });
+  const listeners = createListeners<EventName>();
+  const stream = createEventStream(token, (name, payload) => listeners.emit(name, payload));
 
   return {
     async invoke<M extends MethodName>(method: M, input: InputOf<M>): Promise<Result<OutputOf<M>>> {
@@ -113,14 +103,11 @@ export function createHttpBridge() {
 
     subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
       if (!isEventName(event)) throw new TypeError(`Unknown event: ${String(event)}`);
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      const entry = listener as AnyListener;
-      set.add(entry);
+      const remove = listeners.add(event, listener as AnyListener);
       stream.demand(true);
       return () => {
-        set.delete(entry);
-        if ([...listeners.values()].every((s) => s.size === 0)) stream.demand(false);
+        remove();
+        if (listeners.isEmpty()) stream.demand(false);
       };
     },
   } satisfies OutpostBridge;

@@ -22,7 +22,7 @@ export type FormState = {
   errors: FieldMessages;
   /** fields whose parsed value differs from the saved one, in form order */
   changed: SettingKey[];
-  /** fields whose text differs from the saved value's (includes edits that do not parse yet) */
+  /** fields with an edit that matters: a changed value, or text that does not parse yet (text that parses to the saved value, ` 45 ` or `S1` for `s1`, is not one) */
   touched: SettingKey[];
   patch: SettingsPatch;
   /** no client-side problems (server messages do not block a retry) */
@@ -44,14 +44,15 @@ export function evaluate(saved: Settings, edits: Edits, server: FieldMessages = 
   for (const key of SETTING_KEYS) {
     const value = edits[key] ?? toRaw(key, saved[key]);
     raw[key] = value;
-    if (value !== toRaw(key, saved[key])) touched.push(key);
     const r = parseSettingInput(key, value);
     if (!r.ok) {
+      if (value !== toRaw(key, saved[key])) touched.push(key);
       errors[key] = r.message;
       continue;
     }
     parsed[key] = r.value;
     if (r.value !== saved[key]) {
+      touched.push(key);
       changed.push(key);
       patch[key] = r.value;
     }
