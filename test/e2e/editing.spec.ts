@@ -117,3 +117,12 @@ test('Pending changes: the arrow keys reach every row, those without a user too'
   await page.keyboard.press('ArrowDown');
   await expect(rows.nth(1).getByRole('button', { name: 'Discard change' })).toBeFocused();
 });
+
+test('adding a user that exists names it on the login field and keeps the dialog open', async ({ page, app }) => {
+  await page.goto(app.url);
+  await addDomain(page, DOMAIN);
+  await addUser(page, DOMAIN, 'user', { label: 'Username', value: 'alice' });
+  // The refusal comes from the backend (the form cannot know), on the Username field.
+  await addUser(page, DOMAIN, 'user', { label: 'Username', value: 'bob', refuse: { bad: 'alice', message: `alice@${DOMAIN} already exists` } });
+  await expect(page.getByRole('list', { name: 'Outgoing users' }).getByRole('button', { name: `bob@${DOMAIN}`, exact: true })).toBeVisible();
+});

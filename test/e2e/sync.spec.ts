@@ -99,3 +99,37 @@ test('add a panel, sync, work offline, come back, and resolve conflicts', async 
     await expect(page.getByLabel('User lock timeout', { exact: true })).toHaveValue(String(expected));
   }
 });
+
+test('a local-only domain attached to a panel takes its waiting changes there', async ({ page, app, panel }) => {
+  test.setTimeout(90_000);
+  const status = page.getByRole('status', { name: 'Sync status' });
+  await page.goto(app.url);
+  // Offline work first: a domain of this computer only, and a user with an edited setting.
+  await page.getByRole('button', { name: 'Add domain' }).first().click();
+  const addDomain = page.getByRole('dialog', { name: 'Add domain' });
+  await addDomain.getByLabel('Domain name').fill('offline-first.example');
+  await addDomain.getByRole('button', { name: 'Add domain' }).click();
+  await page.getByRole('button', { name: 'Add outgoing user' }).click();
+  const addUser = page.getByRole('dialog', { name: 'Add outgoing user to offline-first.example' });
+  await addUser.getByLabel('Username', { exact: true }).fill('ann');
+  await addUser.getByLabel('Password').fill('ann-password-123');
+  await addUser.getByRole('button', { name: 'Add outgoing user' }).click();
+  await saveSetting(page, 'Maximum days to retry', '12');
+  await expect(status).toContainText('Pending: 2');
+
+  // Then a panel; the domain stays local until it is attached.
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Panels', exact: true }).click();
+  await page.getByLabel('Panel URL').fill(panel.url);
+  await page.getByLabel('Admin username').fill(panel.username);
+  await page.getByLabel('Password', { exact: true }).fill(panel.password);
+  await page.getByRole('button', { name: 'Add panel' }).click();
+  await expect(status).toContainText('Online', { timeout: 20_000 });
+  await expect(status).toContainText('Pending: 2');
+
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Users', exact: true }).click();
+  await page.getByRole('list', { name: 'Domains' }).getByRole('button', { name: /offline-first\.example/ }).click();
+  await page.getByRole('button', { name: 'Attach to panel' }).click();
+  await expect(status).toContainText('Pending: 0', { timeout: 20_000 });
+  const ann = await panel.api<PanelUser>('outgoingusers/get/format/json/domain/offline-first.example/username/ann');
+  expect(ann.settings.max_retry_days).toBe(12);
+});

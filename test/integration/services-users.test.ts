@@ -35,6 +35,7 @@ describe('users.add', () => {
     expect(await t.fail('users.add', { domainId: domain.id, type: 'user', login: 'alice', password: 'another-password' })).toMatchObject({
       code: 'already_exists',
       message: 'alice@example.com already exists',
+      issues: [{ path: 'login', message: 'alice@example.com already exists' }],
     });
     await t.call('users.add', { domainId: domain.id, type: 'domain', password: 'domain-password' });
     expect(await t.fail('users.add', { domainId: domain.id, type: 'domain', password: 'domain-password' })).toMatchObject({

@@ -133,7 +133,8 @@ export function createUsersService(ctx: ServiceContext, deps: { audit: AuditServ
       if (exists.get(domain.id, input.type, login.login)) {
         // A domain login's display is the bare domain name: "example.com already exists" would read as the domain.
         const what = input.type === 'domain' ? `The domain login of ${domain.name}` : displayLogin(identity);
-        throw new OutpostError('already_exists', `${what} already exists`);
+        // Named on the login field, so a form shows it where the login was typed.
+        throw new OutpostError('already_exists', `${what} already exists`, [{ path: 'login', message: `${what} already exists` }]);
       }
 
       const added = tx(() => {
