@@ -2,7 +2,7 @@
 // typed survives the refreshes that follow a change, and "Test connection"
 // while editing a panel never answers for a connection other than the one on
 // screen.
-import { addDomain, addUser, settingsForm } from '../flows/core-flow.js';
+import { addDomain, addPanel, addUser, settingsForm } from '../flows/core-flow.js';
 import { expect, test } from './fixtures.js';
 
 test.use({ viewport: { width: 1440, height: 1000 } });
@@ -70,13 +70,7 @@ test('a value typed for one conflict stays when another conflict is resolved', a
   const status = page.getByRole('status', { name: 'Sync status' });
   const syncNow = page.getByRole('button', { name: 'Sync now' });
   await page.goto(app.url);
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Panels', exact: true }).click();
-  await page.getByLabel('Panel URL').fill(panel.url);
-  await page.getByLabel('Admin username').fill(panel.username);
-  await page.getByLabel('Password', { exact: true }).fill(panel.password);
-  await page.getByRole('button', { name: 'Add panel' }).click();
-  await expect(status).toContainText('Online', { timeout: 20_000 });
-  await expect(status).not.toContainText('Last sync: never');
+  await addPanel(page, panel);
 
   // Two fields of one user changed here and, differently, on the panel.
   const [domain] = await panel.api<string[]>('domainslist/get/format/json');

@@ -6,6 +6,7 @@
 // converge. What arrived on the panel is checked through the panel's own API.
 import { displayLogin } from '../../common/model.js';
 import type { PanelUser } from '../../common/panel-api.js';
+import { addPanel } from '../flows/core-flow.js';
 import { expect, test, type PanelProcess } from './fixtures.js';
 import type { Page } from '@playwright/test';
 
@@ -42,13 +43,7 @@ test('add a panel, sync, work offline, come back, and resolve conflicts', async 
   const syncNow = page.getByRole('button', { name: 'Sync now' });
 
   await page.goto(app.url);
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Panels', exact: true }).click();
-  await page.getByLabel('Panel URL').fill(panel.url);
-  await page.getByLabel('Admin username').fill(panel.username);
-  await page.getByLabel('Password', { exact: true }).fill(panel.password);
-  await page.getByRole('button', { name: 'Add panel' }).click();
-  await expect(status).toContainText('Online', { timeout: 20_000 });
-  await expect(status).not.toContainText('Last sync: never');
+  await addPanel(page, panel);
   await expect(status).toContainText('Pending: 0');
 
   // Offline: the panel stops; an edit waits, counted in the status bar.
@@ -118,12 +113,7 @@ test('a local-only domain attached to a panel takes its waiting changes there', 
   await expect(status).toContainText('Pending: 2');
 
   // Then a panel; the domain stays local until it is attached.
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Panels', exact: true }).click();
-  await page.getByLabel('Panel URL').fill(panel.url);
-  await page.getByLabel('Admin username').fill(panel.username);
-  await page.getByLabel('Password', { exact: true }).fill(panel.password);
-  await page.getByRole('button', { name: 'Add panel' }).click();
-  await expect(status).toContainText('Online', { timeout: 20_000 });
+  await addPanel(page, panel);
   await expect(status).toContainText('Pending: 2');
 
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Users', exact: true }).click();

@@ -124,3 +124,16 @@ export async function setEverySetting(form: Locator): Promise<void> {
 export async function expectEverySetting(form: Locator): Promise<void> {
   for (const key of SETTING_KEYS) await expectSetting(form, key, SETTING_TARGETS[key].stored);
 }
+
+/** Panels view → the Add panel form with the panel's address and login → added; waits for the first sync to end Online. */
+export async function addPanel(page: Page, panel: { url: string; username: string; password: string }): Promise<void> {
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Panels', exact: true }).click();
+  const form = page.getByRole('form', { name: 'Add panel' });
+  await form.getByLabel('Panel URL').fill(panel.url);
+  await form.getByLabel('Admin username').fill(panel.username);
+  await form.getByLabel('Password', { exact: true }).fill(panel.password);
+  await form.getByRole('button', { name: 'Add panel' }).click();
+  const status = page.getByRole('status', { name: 'Sync status' });
+  await expect(status).toContainText('Online', { timeout: 20_000 });
+  await expect(status).not.toContainText('Last sync: never');
+}
