@@ -87,6 +87,7 @@ describe('the default data folder (Electron userData for "Outpost")', () => {
   it.each([
     ['linux', {}, '/home/ann/.config/Outpost'],
     ['linux', { XDG_CONFIG_HOME: '/xdg' }, '/xdg/Outpost'],
+    ['linux', { XDG_CONFIG_HOME: '/xdg', OUTPOST_USER_DATA_DIR: '/srv/outpost' }, '/srv/outpost'],
     ['darwin', {}, '/home/ann/Library/Application Support/Outpost'],
     ['win32', { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, 'C:\\Users\\ann\\AppData\\Roaming\\Outpost'],
   ] as const)('on %s %j: %s', (platform, env, expected) => {
