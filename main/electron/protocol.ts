@@ -4,8 +4,9 @@
 // Electron's `protocol` as an argument (type-only import), so this module
 // loads under plain Node for its tests.
 import { readFile, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { CustomScheme, Protocol } from 'electron';
+import { contentTypeFor } from '../shared/content-types.js';
 import { decodePathSegments, type SegmentRefusal } from '../shared/path-segments.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
 
@@ -54,35 +55,11 @@ export function resolveAssetPath(root: string, requestUrl: string): AssetResolut
   return { ok: true, path };
 }
 
-const MIME_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
-
-export function mimeType(path: string): string {
-  return MIME_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /** Security headers of every app:// response. */
 export function responseHeaders(path: string, csp: string): Record<string, string> {
   return {
-    'content-type': mimeType(path),
+    'content-type': contentTypeFor(path),
     'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'cross-origin-opener-policy': 'same-origin',

@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_SCHEME_PRIVILEGES, createAssetHandler, mimeType, resolveAssetPath } from '../../main/electron/protocol.js';
+import { APP_SCHEME_PRIVILEGES, createAssetHandler, resolveAssetPath } from '../../main/electron/protocol.js';
+import { contentTypeFor } from '../../main/shared/content-types.js';
 import { buildCsp } from '../../main/electron/security.js';
 
 const ROOT = resolve('/srv/outpost/out/renderer');
@@ -82,13 +83,13 @@ describe('APP_SCHEME_PRIVILEGES', () => {
   });
 });
 
-describe('mimeType', () => {
+describe('contentTypeFor, the table both hosts serve with', () => {
   it('types what Vite emits and falls back to a type the page will not run', () => {
-    expect(mimeType('a/index.html')).toBe('text/html; charset=utf-8');
-    expect(mimeType('a/x.JS')).toBe('text/javascript; charset=utf-8');
-    expect(mimeType('a/x.css')).toBe('text/css; charset=utf-8');
-    expect(mimeType('a/x.woff2')).toBe('font/woff2');
-    expect(mimeType('a/x.unknown')).toBe('application/octet-stream');
+    expect(contentTypeFor('a/index.html')).toBe('text/html; charset=utf-8');
+    expect(contentTypeFor('a/x.JS')).toBe('text/javascript; charset=utf-8');
+    expect(contentTypeFor('a/x.css')).toBe('text/css; charset=utf-8');
+    expect(contentTypeFor('a/x.woff2')).toBe('font/woff2');
+    expect(contentTypeFor('a/x.unknown')).toBe('application/octet-stream');
   });
 });
 
