@@ -27,17 +27,22 @@ export function normaliseDomain(raw: string): string | null {
   return ascii;
 }
 
-export const DomainNameSchema = z
-  .string({ error: DOMAIN_MESSAGE })
-  .max(1024, { error: DOMAIN_MESSAGE })
-  .transform((s, ctx) => {
-    const name = normaliseDomain(s);
-    if (name === null) {
-      ctx.addIssue({ code: 'custom', message: DOMAIN_MESSAGE });
-      return z.NEVER;
-    }
-    return name;
-  });
+/** A domain-name schema over a given normaliser (the panel wire format passes a remembered normaliseDomain). */
+export function domainNameSchemaOf(normalise: (raw: string) => string | null) {
+  return z
+    .string({ error: DOMAIN_MESSAGE })
+    .max(1024, { error: DOMAIN_MESSAGE })
+    .transform((s, ctx) => {
+      const name = normalise(s);
+      if (name === null) {
+        ctx.addIssue({ code: 'custom', message: DOMAIN_MESSAGE });
+        return z.NEVER;
+      }
+      return name;
+    });
+}
+
+export const DomainNameSchema = domainNameSchemaOf(normaliseDomain);
 
 // ---- logins by type
 

@@ -5,11 +5,11 @@
 // both import this file, so the wire format is written once.
 import { z } from 'zod';
 import {
-  DOMAIN_MESSAGE,
-  DomainNameSchema as ModelDomainNameSchema,
   LockStateSchema,
   PasswordSchema,
   UserTypeSchema,
+  domainNameSchemaOf,
+  normaliseDomain,
   normaliseLogin as normaliseLoginUncached,
   type UserType,
 } from './model.js';
@@ -51,23 +51,8 @@ function remembered<A extends unknown[], R>(fn: (...args: A) => R, max = 20_000)
   };
 }
 const normaliseLogin = remembered(normaliseLoginUncached);
-const domainName = remembered((s: string) => {
-  const r = ModelDomainNameSchema.safeParse(s);
-  return r.success ? r.data : null;
-});
-
-/** The model's DomainNameSchema (lower-cased, IDNs as punycode), remembered. */
-const DomainNameSchema = z
-  .string({ error: DOMAIN_MESSAGE })
-  .max(1024, { error: DOMAIN_MESSAGE })
-  .transform((s, ctx) => {
-    const name = domainName(s);
-    if (name === null) {
-      ctx.addIssue({ code: 'custom', message: DOMAIN_MESSAGE });
-      return z.NEVER;
-    }
-    return name;
-  });
+/** The model's DomainNameSchema (lower-cased, IDNs as punycode), over a remembered normaliser. */
+const DomainNameSchema = domainNameSchemaOf(remembered(normaliseDomain));
 
 /** A login is normalised on the way in (settings.md), like the domain. */
 function withLogin<T extends { type: UserType; login: string }>(value: T, ctx: z.RefinementCtx): T {
